@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { UsageError } from './core/errors.ts';
+import { redactUrl } from './core/redact.ts';
+
+/**
+ * Every setting Megatron reads from the environment, validated once. A value that fails to parse is an
+ * error naming the variable — never a silent default. Flags override env per command where it makes sense.
+ */
+const intFromEnv = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `an integer between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `an integer between ${min} and ${max}`).max(max, `an integer between ${min} and ${max}`));
+
+const urlWith = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const schema = z.object({
+  DATABASE_URL: urlWith(['postgres:', 'postgresql:']).optional(),
+  MEGATRON_DATA_DIR: z.string().min(1).default('./.megatron/pglite'),
+  REDIS_URL: urlWith(['redis:', 'rediss:']).optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'one of trace|debug|info|warn|error|fatal|silent' }).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'pretty or json' }).optional(),
+  BATCH_MAX_ROWS: intFromEnv(1, 100_000).default(5000),
+  BATCH_MAX_WAIT_MS: intFromEnv(1, 60_000).default(200),
+  SOLANA_RPC_URL: urlWith(['http:', 'https:']).optional(),
+  SOLANA_WS_URL: urlWith(['ws:', 'wss:']).optional(),
+  YELLOWSTONE_URL: urlWith(['http:', 'https:']).optional(),
+  YELLOWSTONE_TOKEN: z.string().optional(),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: intFromEnv(0, 65535).default(8080),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  logLevel: Env['LOG_LEVEL'];
+  logFormat: 'pretty' | 'json';
+  batchMaxRows: number;
+  batchMaxWaitMs: number;
+  solanaRpcUrl: string | undefined;
+  solanaWsUrl: string | undefined;
+  yellowstoneUrl: string | undefined;
+  yellowstoneToken: string | undefined;
+  apiHost: string;
+  apiPort: number;
+}
+
+/** Parses the environment (empty strings count as unset). Throws {@link UsageError} naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]]] : [])),
+  );
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const raw = env[name] ?? '';
+    const shown = /URL$/.test(name) ? redactUrl(raw) : name.includes('TOKEN') ? '***' : raw;
+    throw new UsageError(`${name}=${JSON.stringify(shown)} is invalid: expected ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.MEGATRON_DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json'),
+    batchMaxRows: e.BATCH_MAX_ROWS,
+    batchMaxWaitMs: e.BATCH_MAX_WAIT_MS,
+    solanaRpcUrl: e.SOLANA_RPC_URL,
+    solanaWsUrl: e.SOLANA_WS_URL,
+    yellowstoneUrl: e.YELLOWSTONE_URL,
+    yellowstoneToken: e.YELLOWSTONE_TOKEN,
+    apiHost: e.API_HOST,
+    apiPort: e.API_PORT,
+  };
+}

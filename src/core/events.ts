@@ -1,0 +1,176 @@
+/**
+ * One event vocabulary for both launchpads. Amounts are exact integers in base units (bigint);
+ * prices are decimal strings with at least 12 significant digits. Decoders produce these; the
+ * pipeline stores them; nothing downstream needs to know which program emitted them beyond `program`.
+ */
+
+export type Platform = 'pumpfun' | 'launchlab';
+
+/**
+ * Where an event sits in its transaction. Trades are keyed by (signature, ixIndex, innerIxIndex):
+ * ixIndex is the top-level instruction that (directly or through a router's CPI) ran the launchpad
+ * instruction; innerIxIndex is that launchpad instruction's position in the inner instruction list of
+ * ixIndex, or -1 when the launchpad instruction is itself top-level. The same location is derivable
+ * from inner instructions and from invoke-stack log parsing, so a trade gets the same key whichever
+ * channel it was read from.
+ */
+export interface EventLocation {
+  program: Platform;
+  signature: string;
+  slot: number;
+  /** Unix seconds (block time; pump.fun event timestamp when the block time is unknown). */
+  blockTime: number | null;
+  ixIndex: number;
+  innerIxIndex: number;
+}
+
+/** A new token on a bonding curve (pump.fun `create`/`create_v2`). */
+export interface TokenCreatedEvent extends EventLocation {
+  type: 'token_created';
+  mint: string;
+  name: string;
+  symbol: string;
+  uri: string;
+  /** The coin's creator (fee recipient); the signer for 2024 events that predate the field. */
+  creator: string;
+  /** The transaction's signer that paid for the creation. */
+  user: string;
+  /** pump.fun bonding curve account (the "pool" of the curve phase). */
+  bondingCurve: string;
+  quoteMint: string;
+  tokenProgram: string | null;
+  decimals: number;
+  totalSupply: bigint | null;
+  virtualTokenReserves: bigint | null;
+  virtualSolReserves: bigint | null;
+  realTokenReserves: bigint | null;
+  isMayhemMode: boolean | null;
+  /** The instruction that created it: create | create_v2. */
+  ixName: string;
+}
+
+/** A LaunchLab pool (and its base token) created by `initialize*`. */
+export interface PoolCreatedEvent extends EventLocation {
+  type: 'pool_created';
+  pool: string;
+  creator: string;
+  /** Global config (fixes curve type and quote mint). */
+  config: string;
+  platformConfig: string | null;
+  mint: string;
+  quoteMint: string;
+  baseVault: string | null;
+  quoteVault: string | null;
+  name: string;
+  symbol: string;
+  uri: string;
+  decimals: number;
+  curveType: 'constant' | 'fixed' | 'linear';
+  supply: bigint;
+  totalBaseSell: bigint | null;
+  totalQuoteFundRaising: bigint;
+  migrateType: 'amm' | 'cpmm';
+  vestingTotalLocked: bigint;
+  tokenProgram: string | null;
+  ixName: string;
+}
+
+export interface TradeEvent extends EventLocation {
+  type: 'trade';
+  mint: string;
+  quoteMint: string;
+  /** pump.fun bonding curve or LaunchLab pool state. */
+  pool: string;
+  /** The trader (signer/owner), also when the trade came through a router CPI. */
+  user: string;
+  side: 'buy' | 'sell';
+  /** Quote that moved into or out of the curve's reserves, net of fees (base units of the quote mint). */
+  solAmount: bigint;
+  /** Base token amount (base units). */
+  tokenAmount: bigint;
+  /** All fees of the trade together, in quote units. */
+  fee: bigint;
+  protocolFee: bigint;
+  creatorFee: bigint;
+  /** LaunchLab platform fee + share fee; 0 on pump.fun. */
+  platformFee: bigint;
+  /**
+   * Reserves after the trade, in pump.fun's vocabulary for both platforms: virtual = the curve's pricing
+   * reserves, real token = tokens still sellable on the curve, real sol = quote held by the curve.
+   */
+  virtualSolReserves: bigint;
+  virtualTokenReserves: bigint;
+  realSolReserves: bigint | null;
+  realTokenReserves: bigint | null;
+  /** Quote per whole token after the trade, decimal string with ≥ 12 significant digits. */
+  priceSol: string;
+  /** Curve progress in percent (0–100) after the trade, decimal string; null when not derivable. */
+  progressPct: string | null;
+  baseDecimals: number;
+  quoteDecimals: number;
+  /** The instruction that traded: buy, sell, buy_exact_sol_in, buy_v2, buy_exact_in, sell_exact_out… */
+  ixName: string;
+  /** True when this trade emptied the curve (pump.fun complete, LaunchLab pool_status → Migrate). */
+  completesCurve: boolean;
+  /** Unknown bytes after the last known field (program upgrades append fields before IDLs do). */
+  trailingBytes: number;
+}
+
+/** The curve sold out: the token waits for migration. */
+export interface CurveCompletedEvent extends EventLocation {
+  type: 'curve_completed';
+  mint: string;
+  pool: string;
+  user: string;
+}
+
+/** The token moved from its curve to an AMM pool (graduation). */
+export interface MigratedEvent extends EventLocation {
+  type: 'migrated';
+  mint: string;
+  quoteMint: string;
+  /** The bonding curve / LaunchLab pool state that was migrated. */
+  pool: string;
+  /** The resulting AMM pool. */
+  newPool: string;
+  lpMint: string | null;
+  target: 'pumpswap' | 'raydium_amm_v4' | 'raydium_cpmm';
+  /** Base and quote moved into the new pool, when the event says. */
+  baseAmount: bigint | null;
+  quoteAmount: bigint | null;
+  ixName: string;
+}
+
+export type LaunchpadEvent =
+  | TokenCreatedEvent
+  | PoolCreatedEvent
+  | TradeEvent
+  | CurveCompletedEvent
+  | MigratedEvent;
+
+export type LaunchpadEventType = LaunchpadEvent['type'];
+
+/**
+ * Something a decoder noticed that is not an event. `quarantine` problems mean the transaction must
+ * not be trusted as decoded (corrupt payload, balance mismatch); `count` problems are tolerated and
+ * only counted (unknown discriminators, trailing bytes).
+ */
+export interface DecodeProblem {
+  kind:
+    | 'malformed_event'
+    | 'malformed_instruction'
+    | 'verification_mismatch'
+    | 'unknown_discriminator'
+    | 'trailing_bytes'
+    | 'missing_accounts';
+  severity: 'quarantine' | 'count';
+  program: Platform;
+  ixIndex: number;
+  innerIxIndex: number;
+  message: string;
+}
+
+export interface DecodeResult {
+  events: LaunchpadEvent[];
+  problems: DecodeProblem[];
+}
