@@ -105,3 +105,32 @@ export const dbPoolConnections = new Gauge({
   labelNames: ['state'] as const,
   registers: [registry],
 });
+export const apiRequests = new Counter({
+  name: `${m}api_requests_total`,
+  help: 'HTTP API requests, by route pattern, method and status code',
+  labelNames: ['route', 'method', 'status'] as const,
+  registers: [registry],
+});
+export const apiRequestDuration = new Histogram({
+  name: `${m}api_request_duration_seconds`,
+  help: 'HTTP API request latency, by route pattern',
+  labelNames: ['route'] as const,
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  registers: [registry],
+});
+export const feedMessages = new Counter({
+  name: `${m}feed_messages_total`,
+  help: 'Live-feed messages published, by kind (launch | trade | graduation)',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
+export const feedSubscribers = new Gauge({
+  name: `${m}feed_subscribers`,
+  help: 'Open /stream (Server-Sent Events) connections',
+  registers: [registry],
+});
+export const feedDropped = new Counter({
+  name: `${m}feed_dropped_total`,
+  help: 'Live-feed messages dropped for a /stream client that was not reading fast enough',
+  registers: [registry],
+});
