@@ -28,13 +28,14 @@ let warnedReadFailure = false;
 
 /**
  * Read-through: a hit is returned from the cache; a miss (or an unreadable cache) calls `load` and
- * stores its non-null result with `ttlSeconds`. Every read counts as hit or miss.
+ * stores its non-null result for `ttlSeconds` (or the TTL it picks for that value). Every read counts
+ * as hit or miss.
  */
 export async function readThrough<T>(
   cache: Cache,
   family: CacheFamily,
   key: string,
-  ttlSeconds: number,
+  ttlSeconds: number | ((value: T) => number),
   load: () => Promise<T | null>,
 ): Promise<T | null> {
   let cached: string | null = null;
@@ -50,7 +51,8 @@ export async function readThrough<T>(
   }
   cacheRequests.inc({ family, result: 'miss' });
   const value = await load();
-  if (value !== null) await cache.set(key, JSON.stringify(value), ttlSeconds).catch(() => undefined);
+  const ttl = (v: T) => (typeof ttlSeconds === 'number' ? ttlSeconds : ttlSeconds(v));
+  if (value !== null) await cache.set(key, JSON.stringify(value), ttl(value)).catch(() => undefined);
   return value;
 }
 
