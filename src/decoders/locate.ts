@@ -1,0 +1,116 @@
+import type { RawInstruction, RawTx } from '../core/rawtx.ts';
+import { base64Decode } from './base64.ts';
+import { EVENT_CPI_TAG } from './anchor.ts';
+import type { Invocation, ProgramDecoder } from './context.ts';
+
+/** An invocation of a registered program, with the decoder that owns it. */
+export interface LocatedInvocation extends Invocation {
+  decoder: ProgramDecoder;
+}
+
+function isEventCpi(ix: RawInstruction): boolean {
+  const d = ix.data;
+  if (d.length < 16) return false;
+  for (let i = 0; i < 8; i++) if (d[i] !== EVENT_CPI_TAG[i]) return false;
+  return true;
+}
+
+/**
+ * Finds every invocation of a registered program at any depth and the events each emitted.
+ * Self-CPI events are read from inner instructions (they survive log truncation); each is attached to
+ * the instruction one stack level up. `Program data:` logs are read only when the transaction has no
+ * inner instructions at all (a logs-only source), attributed with an invoke stack — so each event is
+ * read from exactly one channel.
+ */
+export function locateInvocations(tx: RawTx, registry: ReadonlyMap<string, ProgramDecoder>): LocatedInvocation[] {
+  if (tx.innerInstructions.length === 0 && tx.logMessages !== null) return fromLogs(tx, registry);
+  const out: LocatedInvocation[] = [];
+  const innerByIndex = new Map<number, RawInstruction[]>();
+  for (const group of tx.innerInstructions) innerByIndex.set(group.index, group.instructions);
+
+  tx.instructions.forEach((top, ixIndex) => {
+    // frames[h] = the invocation (or null for foreign programs) last seen at stack height h.
+    const frames: Array<{ program: string; inv: LocatedInvocation | null } | undefined> = [];
+    const open = (ix: RawInstruction, innerIxIndex: number, height: number) => {
+      const program = tx.accountKeys[ix.programIdIndex]!;
+      const decoder = registry.get(program);
+      const inv = decoder ? { decoder, ixIndex, innerIxIndex, ix, events: [] } : null;
+      if (inv) out.push(inv);
+      frames.length = height;
+      frames[height] = { program, inv };
+    };
+    open(top, -1, 1);
+    (innerByIndex.get(ixIndex) ?? []).forEach((ix, innerIxIndex) => {
+      const program = tx.accountKeys[ix.programIdIndex]!;
+      const decoder = registry.get(program);
+      if (decoder && isEventCpi(ix)) {
+        const parent = ix.stackHeight === null ? lastOpenOf(frames, program) : frames[ix.stackHeight - 1];
+        const authority = tx.accountKeys[ix.accounts[0] ?? -1];
+        if (parent?.inv && parent.program === program && authority === decoder.eventAuthority) {
+          parent.inv.events.push(ix.data.subarray(8));
+        }
+        return;
+      }
+      // Without stack heights (pre-1.14 data) nesting is unknown: treat each CPI as one level down.
+      open(ix, innerIxIndex, ix.stackHeight ?? 2);
+    });
+  });
+  return out;
+}
+
+function lastOpenOf(
+  frames: Array<{ program: string; inv: LocatedInvocation | null } | undefined>,
+  program: string,
+): { program: string; inv: LocatedInvocation | null } | undefined {
+  for (let h = frames.length - 1; h >= 1; h--) if (frames[h]?.program === program) return frames[h];
+  return undefined;
+}
+
+const INVOKE = /^Program (\S+) invoke \[(\d+)\]$/;
+const EXIT = /^Program (\S+) (?:success|failed)/;
+const DATA = 'Program data: ';
+
+/**
+ * Logs-only path. Every `invoke` at depth ≥ 2 is one inner instruction, so counting them reproduces the
+ * inner-instruction positions: the same event key as the CPI path. Top-level instruction bytes are used
+ * when present; a CPI'd instruction has none (decoders report missing accounts).
+ */
+function fromLogs(tx: RawTx, registry: ReadonlyMap<string, ProgramDecoder>): LocatedInvocation[] {
+  const out: LocatedInvocation[] = [];
+  const stack: Array<LocatedInvocation | null> = [];
+  let ixIndex = -1;
+  let innerCount = -1;
+  for (const line of tx.logMessages ?? []) {
+    const invoke = INVOKE.exec(line);
+    if (invoke) {
+      const depth = Number(invoke[2]);
+      if (depth === 1) {
+        ixIndex++;
+        innerCount = -1;
+      } else innerCount++;
+      const decoder = registry.get(invoke[1]!);
+      const innerIxIndex = depth === 1 ? -1 : innerCount;
+      const parent = stack[depth - 2];
+      // A self-invoke (the event CPI) belongs to its parent: its `Program data:` copy is emitted there.
+      const selfInvoke = parent && parent.decoder === decoder;
+      let inv: LocatedInvocation | null = null;
+      if (decoder && !selfInvoke) {
+        inv = { decoder, ixIndex, innerIxIndex, ix: depth === 1 ? (tx.instructions[ixIndex] ?? null) : null, events: [] };
+        out.push(inv);
+      }
+      stack.length = depth - 1;
+      stack.push(selfInvoke ? parent : inv);
+      continue;
+    }
+    if (EXIT.test(line)) {
+      stack.pop();
+      continue;
+    }
+    if (line.startsWith(DATA)) {
+      const top = stack[stack.length - 1];
+      const bytes = top ? base64Decode(line.slice(DATA.length)) : null;
+      if (top && bytes && bytes.length >= 8) top.events.push(bytes);
+    }
+  }
+  return out;
+}

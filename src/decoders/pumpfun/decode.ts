@@ -1,0 +1,216 @@
+import type { TradeEvent } from '../../core/events.ts';
+import { discHex, eventDisc } from '../anchor.ts';
+import { BorshError, BorshReader } from '../borsh.ts';
+import type { DecodeContext, Invocation, ProgramDecoder } from '../context.ts';
+import { WSOL_MINT } from '../launchlab/constants.ts';
+import { percent, pricePerToken } from '../math.ts';
+import { PUMPFUN_EVENT, PUMPFUN_EVENT_AUTHORITY, PUMPFUN_IX, PUMPFUN_PROGRAM_ID } from './constants.ts';
+import {
+  decodePumpCompleteEvent,
+  decodePumpCreateEvent,
+  decodePumpMigrationEvent,
+  decodePumpTradeEvent,
+  ZERO_KEY,
+  type PumpTradeEvent,
+} from './events.ts';
+
+const SPL_TOKEN_PROGRAM = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+const TOKEN_DECIMALS = 6;
+const SOL_DECIMALS = 9;
+/** Standard coin (spec §2.6): tokens sold on the curve, and virtual − real token reserves (constant). */
+const INITIAL_REAL_TOKEN_RESERVES = 793_100_000_000_000n;
+const VIRTUAL_REAL_TOKEN_OFFSET = 279_900_000_000_000n;
+/** 2024 – 2025-05-12 the protocol fee was a flat 100 bps and events (V0/V1) did not carry it (spec §2.6). */
+const LEGACY_FEE_BPS = 100n;
+
+const IX_NAME_BY_DISC = new Map(Object.entries(PUMPFUN_IX).map(([name, disc]) => [discHex(disc), name]));
+IX_NAME_BY_DISC.set(discHex(Uint8Array.from(Buffer.from('ea66c2cb96483ee5', 'hex'))), 'extend_account');
+
+/** Bonding-curve account position per trade instruction (spec §2.2). */
+const CURVE_ACCOUNT: Record<string, number> = {
+  buy: 3,
+  sell: 3,
+  buy_exact_sol_in: 3,
+  buy_v2: 10,
+  sell_v2: 10,
+  buy_exact_quote_in_v2: 10,
+};
+/** lp_mint position in migrate / migrate_v2. */
+const LP_MINT_ACCOUNT: Record<string, number> = { migrate: 15, migrate_v2: 15 };
+
+const EVENT = {
+  create: discHex(PUMPFUN_EVENT.CreateEvent),
+  trade: discHex(PUMPFUN_EVENT.TradeEvent),
+  complete: discHex(PUMPFUN_EVENT.CompleteEvent),
+  migration: discHex(PUMPFUN_EVENT.CompletePumpAmmMigrationEvent),
+};
+/** Events the program emits that carry nothing this indexer stores: recognised, not counted as unknown. */
+const IGNORED_EVENTS = new Set(
+  [
+    'SetParamsEvent',
+    'ExtendAccountEvent',
+    'CollectCreatorFeeEvent',
+    'SetCreatorEvent',
+    'SetMetaplexCreatorEvent',
+    'UpdateMayhemVirtualParamsEvent',
+    'ClaimCashbackEvent',
+    'DistributeCreatorFeesEvent',
+    'AdminCtoEvent',
+    'InitUserVolumeAccumulatorEvent',
+    'SyncUserVolumeAccumulatorEvent',
+    'CloseUserVolumeAccumulatorEvent',
+    'ClaimTokenIncentivesEvent',
+  ].map((name) => discHex(eventDisc(name))),
+);
+
+function quoteMintOf(key: string | null): string {
+  return key === null || key === ZERO_KEY ? WSOL_MINT : key;
+}
+
+/** pump.fun bonding curve: create, trades (every flavour), curve completion, migration to PumpSwap. */
+export const pumpfunDecoder: ProgramDecoder = {
+  programId: PUMPFUN_PROGRAM_ID,
+  platform: 'pumpfun',
+  eventAuthority: PUMPFUN_EVENT_AUTHORITY,
+  decode(inv: Invocation, ctx: DecodeContext): void {
+    const ixName = inv.ix && inv.ix.data.length >= 8 ? (IX_NAME_BY_DISC.get(discHex(inv.ix.data)) ?? null) : null;
+    if (ixName === 'create' || ixName === 'create_v2' || ixName === 'extend_account') {
+      const curve = ctx.account(inv.ix, ixName === 'extend_account' ? 0 : 2);
+      if (curve) ctx.rentTouched.add(curve);
+    }
+    let trade: TradeEvent | null = null;
+    for (const blob of inv.events) {
+      const disc = discHex(blob);
+      const r = new BorshReader(blob, 8);
+      try {
+        if (disc === EVENT.trade) trade = onTrade(decodePumpTradeEvent(r), ixName, inv, ctx) ?? trade;
+        else if (disc === EVENT.create) onCreate(r, ixName, inv, ctx);
+        else if (disc === EVENT.complete) {
+          const e = decodePumpCompleteEvent(r);
+          countTrailing(ctx, inv, 'CompleteEvent', e.trailingBytes);
+          if (trade) trade.completesCurve = true;
+          ctx.events.push({
+            ...ctx.location('pumpfun', inv, Number(e.timestamp)),
+            type: 'curve_completed',
+            mint: e.mint,
+            pool: e.bondingCurve,
+            user: e.user,
+          });
+        } else if (disc === EVENT.migration) {
+          const e = decodePumpMigrationEvent(r);
+          countTrailing(ctx, inv, 'CompletePumpAmmMigrationEvent', e.trailingBytes);
+          ctx.events.push({
+            ...ctx.location('pumpfun', inv, Number(e.timestamp)),
+            type: 'migrated',
+            mint: e.mint,
+            quoteMint: quoteMintOf(e.quoteMint),
+            pool: e.bondingCurve,
+            newPool: e.pool,
+            lpMint: ixName && ixName in LP_MINT_ACCOUNT ? ctx.account(inv.ix, LP_MINT_ACCOUNT[ixName]!) : null,
+            target: 'pumpswap',
+            baseAmount: e.mintAmount,
+            quoteAmount: e.solAmount,
+            ixName: ixName ?? 'unknown',
+          });
+        } else if (!IGNORED_EVENTS.has(disc)) {
+          ctx.problem('pumpfun', inv, 'unknown_discriminator', 'count', `event discriminator ${disc}`);
+        }
+      } catch (err) {
+        if (!(err instanceof BorshError)) throw err;
+        ctx.problem('pumpfun', inv, 'malformed_event', 'quarantine', `event ${disc}: ${err.message}`);
+      }
+    }
+  },
+};
+
+function countTrailing(ctx: DecodeContext, inv: Invocation, what: string, bytes: number): void {
+  if (bytes > 0) ctx.problem('pumpfun', inv, 'trailing_bytes', 'count', `${what}: ${bytes} unknown trailing bytes`);
+}
+
+function onCreate(r: BorshReader, ixName: string | null, inv: Invocation, ctx: DecodeContext): void {
+  const e = decodePumpCreateEvent(r);
+  countTrailing(ctx, inv, 'CreateEvent', e.trailingBytes);
+  const tokenProgram =
+    e.tokenProgram ?? (ixName === 'create' ? SPL_TOKEN_PROGRAM : ixName === 'create_v2' ? ctx.account(inv.ix, 7) : null);
+  ctx.events.push({
+    ...ctx.location('pumpfun', inv, e.timestamp === null ? null : Number(e.timestamp)),
+    type: 'token_created',
+    mint: e.mint,
+    name: e.name,
+    symbol: e.symbol,
+    uri: e.uri,
+    creator: e.creator ?? e.user,
+    user: e.user,
+    bondingCurve: e.bondingCurve,
+    quoteMint: quoteMintOf(e.quoteMint),
+    tokenProgram,
+    decimals: ctx.mintDecimals(e.mint) ?? TOKEN_DECIMALS,
+    totalSupply: e.tokenTotalSupply,
+    virtualTokenReserves: e.virtualTokenReserves,
+    virtualSolReserves: e.virtualQuoteReserves ?? e.virtualSolReserves,
+    realTokenReserves: e.realTokenReserves,
+    isMayhemMode: e.isMayhemMode,
+    ixName: ixName ?? 'unknown',
+  });
+}
+
+function onTrade(e: PumpTradeEvent, ixName: string | null, inv: Invocation, ctx: DecodeContext): TradeEvent | null {
+  countTrailing(ctx, inv, 'TradeEvent', e.trailingBytes);
+  const curveIndex = ixName === null ? undefined : CURVE_ACCOUNT[ixName];
+  const pool = curveIndex === undefined ? null : ctx.account(inv.ix, curveIndex);
+  if (pool === null) {
+    ctx.problem('pumpfun', inv, 'missing_accounts', 'quarantine', `TradeEvent under instruction ${ixName ?? 'unknown'}: bonding curve unknown`);
+    return null;
+  }
+  // From V7 the quote_* fields are authoritative for the quote leg (non-SOL quote mints).
+  const quoteIsSol = e.quoteMint === null || e.quoteMint === ZERO_KEY;
+  const quoteMint = quoteMintOf(e.quoteMint);
+  const solAmount = quoteIsSol ? e.solAmount : (e.quoteAmount ?? e.solAmount);
+  const virtualSol = quoteIsSol ? e.virtualSolReserves : (e.virtualQuoteReserves ?? e.virtualSolReserves);
+  const realSol = quoteIsSol ? e.realSolReserves : (e.realQuoteReserves ?? e.realSolReserves);
+  const baseDecimals = ctx.mintDecimals(e.mint) ?? TOKEN_DECIMALS;
+  const quoteDecimals = quoteIsSol ? SOL_DECIMALS : (ctx.mintDecimals(quoteMint) ?? TOKEN_DECIMALS);
+  const protocolFee = e.fee ?? ceilDiv(solAmount * LEGACY_FEE_BPS, 10_000n);
+  const creatorFee = e.creatorFee ?? 0n;
+  const standardCurve =
+    e.realTokenReserves !== null && e.virtualTokenReserves - e.realTokenReserves === VIRTUAL_REAL_TOKEN_OFFSET;
+  const trade: TradeEvent = {
+    ...ctx.location('pumpfun', inv, Number(e.timestamp)),
+    type: 'trade',
+    mint: e.mint,
+    quoteMint,
+    pool,
+    user: e.user,
+    side: e.isBuy ? 'buy' : 'sell',
+    solAmount,
+    tokenAmount: e.tokenAmount,
+    fee: protocolFee + creatorFee,
+    protocolFee,
+    creatorFee,
+    platformFee: 0n,
+    virtualSolReserves: virtualSol,
+    virtualTokenReserves: e.virtualTokenReserves,
+    realSolReserves: realSol,
+    realTokenReserves: e.realTokenReserves,
+    priceSol: pricePerToken(virtualSol, e.virtualTokenReserves, baseDecimals, quoteDecimals),
+    progressPct: standardCurve
+      ? percent(INITIAL_REAL_TOKEN_RESERVES - e.realTokenReserves!, INITIAL_REAL_TOKEN_RESERVES)
+      : null,
+    baseDecimals,
+    quoteDecimals,
+    ixName: ixName ?? e.ixName ?? 'unknown',
+    completesCurve: e.realTokenReserves === 0n,
+    trailingBytes: e.trailingBytes,
+  };
+  ctx.events.push(trade);
+  ctx.tradeAccounts.set(trade, {
+    baseHolder: { owner: pool },
+    quoteHolder: quoteIsSol ? { lamportsOf: pool } : { owner: pool },
+    userBase: ctx.account(inv.ix, curveIndex === 3 ? 5 : 14),
+  });
+  return trade;
+}
+
+function ceilDiv(a: bigint, b: bigint): bigint {
+  return (a + b - 1n) / b;
+}
