@@ -7,13 +7,14 @@ import type { DecodeContext, TradeAccounts } from './context.ts';
  * changes its metadata reports. Trades on the same account are summed first (bundles, buy+sell in one tx).
  * Checked: the curve's base holding (pump.fun: token account owned by the bonding curve; LaunchLab: base
  * vault) — plus the supply minted into it when the token was created in the same transaction; the curve's
- * quote holding (pump.fun SOL: the curve's lamports, skipped when the transaction also paid rent into it;
+ * quote holding (pump.fun SOL: the curve's lamports, plus a whole rent deposit when create/extend_account paid one;
  * LaunchLab: the quote vault, which keeps the protocol fee — and, on older program versions, the platform
  * fee — until claimed); the trader's base token account named by the instruction. A mismatch becomes a
  * `verification_mismatch` problem with both figures; a check whose accounts are absent from the balances is
  * skipped, not passed.
  */
 export function verifyTrades(ctx: DecodeContext): void {
+  checksRentSlack.clear();
   const checks = new Map<string, Check>();
   const add = (key: string, trade: TradeEvent, amounts: bigint[], what: string, actual: () => bigint | null) => {
     const c = checks.get(key);
@@ -29,12 +30,12 @@ export function verifyTrades(ctx: DecodeContext): void {
     const base = accounts.baseHolder;
     const baseId = 'owner' in base ? base.owner : base.account;
     const baseKey = `base:${baseId}:${event.mint}`;
-    if (!checks.has(baseKey) && minted.has(event.mint)) {
-      const supply = minted.get(event.mint)!;
-      if (supply === null) continue; // 2024 CreateEvent: supply not stated, the curve's holding cannot be checked
-      add(baseKey, event, [supply], `base held by ${baseId}`, () => tokenDelta(ctx, base, event.mint));
+    const supply = minted.get(event.mint);
+    // A 2024 CreateEvent does not state the supply minted into the curve: that holding cannot be checked.
+    if (supply !== null) {
+      if (supply !== undefined && !checks.has(baseKey)) add(baseKey, event, [supply], `base held by ${baseId}`, () => tokenDelta(ctx, base, event.mint));
+      add(baseKey, event, [-sign * event.tokenAmount], `base held by ${baseId}`, () => tokenDelta(ctx, base, event.mint));
     }
-    add(baseKey, event, [-sign * event.tokenAmount], `base held by ${baseId}`, () => tokenDelta(ctx, base, event.mint));
     addQuote(ctx, event, accounts.quoteHolder, sign, add);
     const userBase = accounts.userBase;
     if (userBase !== null) {
@@ -43,9 +44,10 @@ export function verifyTrades(ctx: DecodeContext): void {
       );
     }
   }
-  for (const c of checks.values()) {
+  for (const [key, c] of checks) {
     const actual = c.actual();
     if (actual === null || c.expected.includes(actual)) continue;
+    if (checksRentSlack.has(key) && isRentDeposit(actual - c.expected[0]!)) continue;
     ctx.problem(
       c.first.program,
       c.first,
@@ -54,6 +56,16 @@ export function verifyTrades(ctx: DecodeContext): void {
       `${c.what}: balances changed by ${actual}, events say ${c.expected.join(' or ')}`,
     );
   }
+}
+
+/** Curves that also received rent in this transaction (create, extend_account). */
+const checksRentSlack = new Set<string>();
+/** Rent-exemption is (128 + data bytes) × 6 960 lamports; a create/extend deposits a whole number of bytes' worth. */
+const RENT_PER_BYTE = 6_960n;
+const MAX_RENT_BYTES = 128n + 512n;
+
+function isRentDeposit(extra: bigint): boolean {
+  return extra > 0n && extra % RENT_PER_BYTE === 0n && extra <= MAX_RENT_BYTES * RENT_PER_BYTE;
 }
 
 interface Check {
@@ -79,10 +91,10 @@ function mintedSupply(ctx: DecodeContext): Map<string, bigint | null> {
 function addQuote(ctx: DecodeContext, trade: TradeEvent, holder: TradeAccounts['quoteHolder'], sign: bigint, add: Add): void {
   if (holder === null) return;
   if ('lamportsOf' in holder) {
-    if (ctx.rentTouched.has(holder.lamportsOf)) return;
     add(`sol:${holder.lamportsOf}`, trade, [sign * trade.solAmount], `lamports of curve ${holder.lamportsOf}`, () =>
       lamportDelta(ctx, holder.lamportsOf),
     );
+    if (ctx.rentTouched.has(holder.lamportsOf)) checksRentSlack.add(`sol:${holder.lamportsOf}`);
     return;
   }
   const moved = sign * trade.solAmount;
@@ -113,6 +125,6 @@ function lamportDelta(ctx: DecodeContext, account: string): bigint | null {
   const i = ctx.tx.accountKeys.indexOf(account);
   const pre = ctx.tx.preBalances[i];
   const post = ctx.tx.postBalances[i];
-  if (i < 0 || pre === undefined || post === undefined || pre === 0n) return null;
+  if (i < 0 || pre === undefined || post === undefined) return null;
   return post - pre;
 }

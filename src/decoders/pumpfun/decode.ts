@@ -20,7 +20,10 @@ const SOL_DECIMALS = 9;
 /** Standard coin (spec §2.6): tokens sold on the curve, and virtual − real token reserves (constant). */
 const INITIAL_REAL_TOKEN_RESERVES = 793_100_000_000_000n;
 const VIRTUAL_REAL_TOKEN_OFFSET = 279_900_000_000_000n;
-/** 2024 – 2025-05-12 the protocol fee was a flat 100 bps and events (V0/V1) did not carry it (spec §2.6). */
+/**
+ * 2024 – 2025-05-12 the protocol fee was a flat 100 bps and events (V0/V1) did not carry it (spec §2.6). The
+ * fee transfers of that era were floor(sol × 100 / 10 000) (the 0xjeffro fixtures' fee amounts).
+ */
 const LEGACY_FEE_BPS = 100n;
 
 const IX_NAME_BY_DISC = new Map(Object.entries(PUMPFUN_IX).map(([name, disc]) => [discHex(disc), name]));
@@ -170,7 +173,7 @@ function onTrade(e: PumpTradeEvent, ixName: string | null, inv: Invocation, ctx:
   const realSol = quoteIsSol ? e.realSolReserves : (e.realQuoteReserves ?? e.realSolReserves);
   const baseDecimals = ctx.mintDecimals(e.mint) ?? TOKEN_DECIMALS;
   const quoteDecimals = quoteIsSol ? SOL_DECIMALS : (ctx.mintDecimals(quoteMint) ?? TOKEN_DECIMALS);
-  const protocolFee = e.fee ?? ceilDiv(solAmount * LEGACY_FEE_BPS, 10_000n);
+  const protocolFee = e.fee ?? (solAmount * LEGACY_FEE_BPS) / 10_000n;
   const creatorFee = e.creatorFee ?? 0n;
   const standardCurve =
     e.realTokenReserves !== null && e.virtualTokenReserves - e.realTokenReserves === VIRTUAL_REAL_TOKEN_OFFSET;
@@ -209,8 +212,4 @@ function onTrade(e: PumpTradeEvent, ixName: string | null, inv: Invocation, ctx:
     userBase: ctx.account(inv.ix, curveIndex === 3 ? 5 : 14),
   });
   return trade;
-}
-
-function ceilDiv(a: bigint, b: bigint): bigint {
-  return (a + b - 1n) / b;
 }
