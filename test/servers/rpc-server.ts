@@ -31,6 +31,8 @@ export interface RpcTestServerOptions {
 interface Entry {
   tx: RpcTx;
   signature: string;
+  /** Position in its slot: returned as `transactionIndex` like current validators do. */
+  index: number;
   visibleAtMs: number;
 }
 
@@ -100,7 +102,7 @@ export async function startRpcTestServer(opts: RpcTestServerOptions = {}): Promi
     if (bySignature.has(signature)) return null;
     const last = ledger[ledger.length - 1];
     if (last && tx.slot < last.tx.slot) throw new Error(`publish in chain order: slot ${tx.slot} after ${last.tx.slot}`);
-    const entry = { tx, signature, visibleAtMs };
+    const entry = { tx, signature, visibleAtMs, index: last && last.tx.slot === tx.slot ? last.index + 1 : 0 };
     ledger.push(entry);
     bySignature.set(signature, entry);
     for (const key of new Set(accountKeysOf(tx))) {
@@ -168,8 +170,9 @@ export async function startRpcTestServer(opts: RpcTestServerOptions = {}): Promi
           return rpcError(req.id, -32015, `Transaction version (${version}) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": 0`);
         }
         const encoding = cfg.encoding ?? 'json';
-        if (encoding === 'json') return rpcResult(req.id, entry.tx);
-        if (encoding === 'base64') return rpcResult(req.id, toBase64Result(entry.tx));
+        const tx = { ...entry.tx, transactionIndex: entry.index };
+        if (encoding === 'json') return rpcResult(req.id, tx);
+        if (encoding === 'base64') return rpcResult(req.id, toBase64Result(tx));
         return rpcError(req.id, -32602, `Invalid params: encoding ${encoding} is not served by the test server`);
       }
       case 'getAccountInfo': {

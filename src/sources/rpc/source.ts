@@ -1,0 +1,421 @@
+/**
+ * The `rpc` source: WebSocket `logsSubscribe` per program as the low-latency trigger, HTTP
+ * `getTransaction` for the data, and `getSignaturesForAddress` backfill so nothing between a checkpoint
+ * (or a dropped connection) and live data is lost:
+ *
+ *  1. subscribe first (notifications buffer, bounded), 2. backfill from the watermark, oldest first,
+ *  3. then drain live notifications, skipping signatures already emitted, 4. every `reconcileIntervalMs`
+ *  list signatures since the watermark again and emit what notifications missed (reported as a gap).
+ *
+ * A dropped or silent WebSocket (heartbeat) or an exhausted HTTP retry ends the connection; the source
+ * reports a gap, backs off with jitter, reconnects and backfills before trusting live data again.
+ */
+import type { RawTx } from '../../core/rawtx.ts';
+import { errorMessage } from '../../core/errors.ts';
+import { log } from '../../core/logger.ts';
+import { reconnects } from '../../core/metrics.ts';
+import { redactUrl } from '../../core/redact.ts';
+import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from '../backoff.ts';
+import { normalizeRpcTransaction } from '../formats/index.ts';
+import { BoundedQueue } from '../queue.ts';
+import { RecentSet } from '../recent.ts';
+import type { Checkpoint, SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
+import { JsonRpcHttpClient } from './http.ts';
+import { LogsSocket, type LogsNotification } from './ws.ts';
+
+export type Commitment = 'processed' | 'confirmed' | 'finalized';
+
+/** Options of {@link createRpcSource}; only `httpUrl`, `wsUrl` and `programs` are required. */
+export interface RpcSourceOptions {
+  /** Checkpoint key; default `rpc`. */
+  name?: string;
+  /** JSON-RPC HTTP endpoint (SOLANA_RPC_URL); API keys inside are redacted in logs and errors. */
+  httpUrl: string;
+  /** WebSocket endpoint (SOLANA_WS_URL). */
+  wsUrl: string;
+  /** Program ids to follow: one logsSubscribe each, one merged, deduplicated stream. */
+  programs: string[];
+  /** logsSubscribe commitment; getTransaction uses `confirmed` when this is `processed` (it rejects processed). Default confirmed. */
+  commitment?: Commitment;
+  /** HTTP requests in flight at once (getTransaction fan-out). Default 8. */
+  concurrency?: number;
+  /** Sustained HTTP requests per second. Default 40. */
+  requestsPerSecond?: number;
+  /** Per-request timeout (ms). Default 15 000. */
+  requestTimeoutMs?: number;
+  /** HTTP retries before the connection is recycled. Default 4. */
+  maxRetries?: number;
+  /** Also yield failed transactions. Default false (they carry no launchpad events). */
+  includeFailed?: boolean;
+  /** Items buffered ahead of the consumer. Default 1000. */
+  queueCapacity?: number;
+  /** Live notifications buffered while backfilling; overflow is dropped and recovered by the next backfill. Default 10 000. */
+  liveBufferCapacity?: number;
+  /** WebSocket ping interval; no pong within it = dead connection. Default 10 000. */
+  heartbeatMs?: number;
+  /** How often to re-list signatures and emit what notifications missed; 0 disables. Default 15 000. */
+  reconcileIntervalMs?: number;
+  /** getSignaturesForAddress page size (≤ 1000). Default 1000. */
+  pageSize?: number;
+  /** How long to keep asking for a transaction the node notified but cannot return yet (ms). Default 10 000. */
+  fetchNullTimeoutMs?: number;
+  /** Signatures remembered for deduplication. Default 200 000. */
+  dedupeCapacity?: number;
+  backoff?: BackoffOptions;
+}
+
+interface SignatureInfo {
+  signature: string;
+  slot: number;
+  err: unknown;
+}
+
+/** Per program: the newest signature known to be complete (everything at or before it was emitted). */
+interface Watermark {
+  signature: string | null;
+  /** Lower bound when `signature` is not in this program's history (a checkpoint from another program). */
+  slot: number | null;
+}
+
+/** Live notifications waiting to be fetched; bounded, and overflow only means "backfill again". */
+class LiveBuffer {
+  private items: LogsNotification[] = [];
+  private readonly signatures = new Set<string>();
+  overflowed = false;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly capacity: number) {}
+
+  offer(n: LogsNotification): void {
+    if (this.signatures.has(n.signature)) return; // the same tx notified for both programs
+    if (this.items.length >= this.capacity) {
+      this.overflowed = true;
+      return;
+    }
+    this.items.push(n);
+    this.signatures.add(n.signature);
+    this.wake?.();
+  }
+
+  has(signature: string): boolean {
+    return this.signatures.has(signature);
+  }
+
+  take(max: number): LogsNotification[] {
+    const out = this.items.splice(0, max);
+    for (const n of out) this.signatures.delete(n.signature);
+    return out;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Resolves at the next offer. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+}
+
+class ConnectionLost extends Error {}
+
+export class RpcSource implements TransactionSource {
+  readonly name: string;
+  /** Live counters for status lines and tests. */
+  readonly stats = { reconnects: 0, gaps: 0, queueHighWater: 0, emitted: 0 };
+  private readonly http: JsonRpcHttpClient;
+  private readonly o: Required<Omit<RpcSourceOptions, 'name' | 'backoff'>> & { backoff: BackoffOptions };
+
+  constructor(opts: RpcSourceOptions) {
+    if (opts.programs.length === 0) throw new RangeError('rpc source needs at least one program');
+    this.name = opts.name ?? 'rpc';
+    this.o = {
+      commitment: 'confirmed',
+      concurrency: 8,
+      requestsPerSecond: 40,
+      requestTimeoutMs: 15_000,
+      maxRetries: 4,
+      includeFailed: false,
+      queueCapacity: 1000,
+      liveBufferCapacity: 10_000,
+      heartbeatMs: 10_000,
+      reconcileIntervalMs: 15_000,
+      pageSize: 1000,
+      fetchNullTimeoutMs: 10_000,
+      dedupeCapacity: 200_000,
+      backoff: DEFAULT_BACKOFF,
+      ...opts,
+    };
+    this.http = new JsonRpcHttpClient({
+      url: opts.httpUrl,
+      concurrency: this.o.concurrency,
+      requestsPerSecond: this.o.requestsPerSecond,
+      timeoutMs: this.o.requestTimeoutMs,
+      maxRetries: this.o.maxRetries,
+    });
+  }
+
+  async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
+    const queue = new BoundedQueue<SourceItem>(this.o.queueCapacity);
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    const run = this.run(queue, opts.checkpoint, stop.signal).then(
+      () => queue.close(),
+      (err: unknown) => queue.close(err),
+    );
+    try {
+      for (;;) {
+        const item = await queue.take(stop.signal);
+        if (item === undefined) break;
+        this.stats.queueHighWater = Math.max(this.stats.queueHighWater, queue.highWater);
+        if (item.kind === 'gap') this.stats.gaps++;
+        else this.stats.emitted++;
+        yield item;
+      }
+    } finally {
+      opts.signal.removeEventListener('abort', onAbort);
+      stop.abort();
+      await run;
+    }
+  }
+
+  /** Connection loop: connect, backfill, stream live, and on any failure report, back off and repeat. */
+  private async run(queue: BoundedQueue<SourceItem>, checkpoint: Checkpoint | null, signal: AbortSignal): Promise<void> {
+    const state = {
+      recent: new RecentSet(this.o.dedupeCapacity),
+      watermarks: new Map<string, Watermark>(this.o.programs.map((p) => [p, { signature: checkpoint?.signature ?? null, slot: checkpoint?.slot ?? null }])),
+      lastSlot: checkpoint?.slot ?? null,
+      /** Highest slot a live notification reported: reconcile leaves newer signatures to the live path. */
+      liveFrontier: 0,
+      suspects: new Set<string>(),
+      hasWatermark: checkpoint !== null,
+    };
+    const backoff = new Backoff(this.o.backoff);
+    let reconnecting = false;
+
+    while (!signal.aborted) {
+      const live = new LiveBuffer(this.o.liveBufferCapacity);
+      let socket: LogsSocket | undefined;
+      try {
+        socket = await LogsSocket.open({
+          url: this.o.wsUrl,
+          programs: this.o.programs,
+          commitment: this.o.commitment,
+          heartbeatMs: this.o.heartbeatMs,
+          openTimeoutMs: this.o.requestTimeoutMs,
+          onNotification: (n) => live.offer(n),
+        });
+        const lost = socket.closed.then((reason) => {
+          throw new ConnectionLost(reason.message);
+        });
+        lost.catch(() => {});
+        const guard = <T>(p: Promise<T>) => Promise.race([p, lost]);
+
+        const tip = await guard(this.http.call<number>('getSlot', [{ commitment: this.getCommitment() }], signal));
+        if (reconnecting) {
+          await queue.put({ kind: 'gap', lastSlotBefore: state.lastSlot, firstSlotAfter: tip, backfilled: true, reason: 'rpc websocket reconnected' }, signal);
+        }
+        if (state.hasWatermark) {
+          await guard(this.backfill(state, queue, signal));
+        } else {
+          // First run without a checkpoint: "now" is where this source starts; the watermark makes later reconnects exact.
+          await guard(this.initWatermarks(state, signal));
+        }
+        backoff.reset();
+        reconnecting = true;
+        await this.streamLive(state, live, queue, signal, guard, lost);
+      } catch (err) {
+        if (signal.aborted) break;
+        reconnecting = true;
+        this.stats.reconnects++;
+        reconnects.inc({ source: this.name });
+        const delay = backoff.next();
+        log().warn({ source: this.name, err: redactUrl(errorMessage(err)), delayMs: delay, url: redactUrl(this.o.wsUrl) }, 'rpc source connection lost, reconnecting');
+        await sleep(delay, signal);
+      } finally {
+        socket?.close();
+      }
+    }
+  }
+
+  private getCommitment(): 'confirmed' | 'finalized' {
+    return this.o.commitment === 'finalized' ? 'finalized' : 'confirmed';
+  }
+
+  /** Live phase: fetch notified transactions in notification order, with periodic reconciliation. */
+  private async streamLive(
+    state: RunState,
+    live: LiveBuffer,
+    queue: BoundedQueue<SourceItem>,
+    signal: AbortSignal,
+    guard: <T>(p: Promise<T>) => Promise<T>,
+    lost: Promise<never>,
+  ): Promise<void> {
+    let nextReconcile = this.o.reconcileIntervalMs > 0 ? Date.now() + this.o.reconcileIntervalMs : Infinity;
+    while (!signal.aborted) {
+      if (live.overflowed) {
+        // Dropped notifications are still on chain: list them instead of buffering without bound.
+        live.overflowed = false;
+        await guard(this.backfill(state, queue, signal));
+        continue;
+      }
+      if (Date.now() >= nextReconcile) {
+        await guard(this.backfill(state, queue, signal, live));
+        nextReconcile = Date.now() + this.o.reconcileIntervalMs;
+        continue;
+      }
+      const batch = live.take(this.o.concurrency).filter((n) => (this.o.includeFailed || n.err === null) && !state.recent.has(n.signature));
+      if (batch.length === 0) {
+        const wait = Number.isFinite(nextReconcile) ? sleep(Math.max(0, nextReconcile - Date.now()), signal) : new Promise<void>(() => {});
+        await Promise.race([live.next(), wait, lost, new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
+        continue;
+      }
+      for (const n of batch) {
+        state.recent.add(n.signature);
+        state.liveFrontier = Math.max(state.liveFrontier, n.slot);
+      }
+      const receivedAtMs = Date.now();
+      const txs = await guard(Promise.all(batch.map((n) => this.fetchTransaction(n.signature, signal, true))));
+      for (const tx of txs) if (tx) await this.emit(state, queue, tx, receivedAtMs, signal);
+    }
+  }
+
+  /**
+   * Lists signatures newer than each program's watermark (newest first, paging with `before`, stopping at
+   * `until` or below the watermark slot), then fetches and emits those not yet emitted, oldest first.
+   *
+   * Reconcile mode (`live` given): a listed signature counts as missed only once live notifications have
+   * moved past its slot, or when it was already listed by the previous reconcile; newer ones are left to
+   * the live path. What it finds is reported as a gap first.
+   */
+  private async backfill(state: RunState, queue: BoundedQueue<SourceItem>, signal: AbortSignal, live?: LiveBuffer): Promise<void> {
+    const found = new Map<string, SignatureInfo>();
+    const suspects = new Set<string>();
+    for (const program of this.o.programs) {
+      const listed = await this.signaturesSince(program, state.watermarks.get(program)!, signal);
+      // Oldest first: the watermark advances over the settled prefix only.
+      let prefixSettled = true;
+      for (const sig of listed.reverse()) {
+        const settled = !live || sig.slot < state.liveFrontier || state.suspects.has(sig.signature);
+        if (!settled) {
+          prefixSettled = false;
+          if (!state.recent.has(sig.signature) && !live.has(sig.signature)) suspects.add(sig.signature);
+          continue;
+        }
+        if (prefixSettled) state.watermarks.set(program, { signature: sig.signature, slot: sig.slot });
+        found.set(sig.signature, sig);
+      }
+    }
+    if (live) state.suspects = suspects;
+    const missing = [...found.values()]
+      .filter((s) => (this.o.includeFailed || s.err === null) && !state.recent.has(s.signature) && !live?.has(s.signature))
+      .sort((a, b) => a.slot - b.slot);
+    if (missing.length === 0) return;
+    if (live) {
+      await queue.put(
+        { kind: 'gap', lastSlotBefore: missing[0]!.slot - 1, firstSlotAfter: missing[missing.length - 1]!.slot + 1, backfilled: true, reason: 'rpc notifications missed (reconciled)' },
+        signal,
+      );
+    }
+    log().info({ source: this.name, signatures: missing.length, fromSlot: missing[0]!.slot, toSlot: missing[missing.length - 1]!.slot }, 'rpc backfill');
+    for (const chunk of slotAlignedChunks(missing, this.o.concurrency)) {
+      if (signal.aborted) return;
+      for (const s of chunk) state.recent.add(s.signature);
+      const receivedAtMs = Date.now();
+      const txs = (await Promise.all(chunk.map((s) => this.fetchTransaction(s.signature, signal, false)))).filter((t) => t !== null);
+      // Per-address lists cannot say how two programs' transactions interleave in a block; the node's
+      // transactionIndex can, when it sends one.
+      txs.sort((a, b) => a.slot - b.slot || (a.indexInBlock ?? Infinity) - (b.indexInBlock ?? Infinity));
+      for (const tx of txs) await this.emit(state, queue, tx, receivedAtMs, signal);
+    }
+  }
+
+  /** Newest-first signatures of `program` after the watermark. */
+  private async signaturesSince(program: string, mark: Watermark, signal: AbortSignal): Promise<SignatureInfo[]> {
+    const out: SignatureInfo[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const cfg: Record<string, unknown> = { limit: this.o.pageSize, commitment: this.getCommitment() };
+      if (before) cfg.before = before;
+      if (mark.signature) cfg.until = mark.signature;
+      const page = await this.http.call<SignatureInfo[]>('getSignaturesForAddress', [program, cfg], signal);
+      for (const s of page) {
+        if (mark.slot !== null && s.slot < mark.slot) return out;
+        out.push({ signature: s.signature, slot: s.slot, err: s.err ?? null });
+      }
+      if (page.length < this.o.pageSize) return out;
+      before = page[page.length - 1]!.signature;
+    }
+  }
+
+  private async initWatermarks(state: RunState, signal: AbortSignal): Promise<void> {
+    for (const program of this.o.programs) {
+      const [newest] = await this.http.call<SignatureInfo[]>('getSignaturesForAddress', [program, { limit: 1, commitment: this.getCommitment() }], signal);
+      state.watermarks.set(program, newest ? { signature: newest.signature, slot: newest.slot } : { signature: null, slot: null });
+    }
+    state.hasWatermark = true;
+  }
+
+  /**
+   * getTransaction (maxSupportedTransactionVersion 0) → RawTx. A notified transaction can be briefly
+   * unknown to the node that notified it: null answers are retried for `fetchNullTimeoutMs`.
+   */
+  private async fetchTransaction(signature: string, signal: AbortSignal, fresh: boolean): Promise<RawTx | null> {
+    const deadline = Date.now() + (fresh ? this.o.fetchNullTimeoutMs : Math.min(2_000, this.o.fetchNullTimeoutMs));
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      const result = await this.http.call<unknown>('getTransaction', [signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: this.getCommitment() }], signal);
+      if (result !== null) {
+        try {
+          return normalizeRpcTransaction(result);
+        } catch (err) {
+          log().error({ source: this.name, signature, err: errorMessage(err) }, 'rpc transaction could not be normalized; skipped');
+          return null;
+        }
+      }
+      if (Date.now() >= deadline || signal.aborted) {
+        log().warn({ source: this.name, signature }, 'getTransaction kept answering null; the next reconcile will retry it');
+        return null;
+      }
+      await sleep(delay, signal);
+    }
+  }
+
+  private async emit(state: RunState, queue: BoundedQueue<SourceItem>, tx: RawTx, receivedAtMs: number, signal: AbortSignal): Promise<void> {
+    state.lastSlot = Math.max(state.lastSlot ?? 0, tx.slot);
+    await queue.put({ kind: 'tx', tx, receivedAtMs }, signal);
+  }
+}
+
+/** Consecutive runs of at least `size` signatures that never split a slot (so a slot can be ordered whole). */
+function* slotAlignedChunks(sorted: SignatureInfo[], size: number): Generator<SignatureInfo[]> {
+  let chunk: SignatureInfo[] = [];
+  for (const s of sorted) {
+    if (chunk.length >= size && chunk[chunk.length - 1]!.slot !== s.slot) {
+      yield chunk;
+      chunk = [];
+    }
+    chunk.push(s);
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+type RunState = {
+  recent: RecentSet;
+  watermarks: Map<string, Watermark>;
+  lastSlot: number | null;
+  liveFrontier: number;
+  /** Listed by the last reconcile but too new to judge; missed for sure if still absent at the next. */
+  suspects: Set<string>;
+  hasWatermark: boolean;
+};
+
+/** The `rpc` source: see {@link RpcSourceOptions} and docs/sources.md. */
+export function createRpcSource(opts: RpcSourceOptions): TransactionSource {
+  return new RpcSource(opts);
+}

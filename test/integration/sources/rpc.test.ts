@@ -1,0 +1,207 @@
+/**
+ * The rpc source against the local JSON-RPC server: backfill from a checkpoint, live streaming, and every
+ * fault the server can inject, each checked against the server's ledger (no signature missing, none twice).
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { createRpcSource, JsonRpcHttpClient, RpcSource, type RpcSourceOptions } from '../../../src/sources/rpc/index.ts';
+import { setLogger, log } from '../../../src/core/logger.ts';
+import { startRpcTestServer, type RpcTestServer } from '../../servers/rpc-server.ts';
+import { loadRpcFixtures, signatureOf, synthesize, failed, type RpcTx } from '../../servers/ledger.ts';
+import { waitUntil } from '../../servers/wait.ts';
+import { duplicates, runSource, LAUNCHLAB, PUMP } from './helpers.ts';
+
+const fixtures = loadRpcFixtures();
+const skip = fixtures ? false : 'shared fixtures absent (../shared/fixtures): rpc source tests need real transactions';
+
+const fast: Partial<RpcSourceOptions> = { heartbeatMs: 300, reconcileIntervalMs: 400, requestTimeoutMs: 2_000, backoff: { initialMs: 50, maxMs: 400, multiplier: 2 }, requestsPerSecond: 2_000, concurrency: 8 };
+
+function source(server: RpcTestServer, extra: Partial<RpcSourceOptions> = {}): RpcSource {
+  return createRpcSource({ httpUrl: server.httpUrl, wsUrl: server.wsUrl, programs: [PUMP, LAUNCHLAB], ...fast, ...extra }) as RpcSource;
+}
+
+/** Ground truth: every successful transaction the server holds after the checkpoint transaction. */
+function truth(server: RpcTestServer, checkpointSignature: string): string[] {
+  const all = server.transactions();
+  const at = all.findIndex((t) => signatureOf(t) === checkpointSignature);
+  return all.slice(at + 1).filter((t) => !failed(t)).map(signatureOf);
+}
+
+function assertExactlyOnce(got: string[], expected: string[]) {
+  assert.deepEqual(duplicates(got), [], 'no signature yielded twice');
+  assert.deepEqual(new Set(got), new Set(expected), 'every ground-truth signature yielded');
+}
+
+describe('rpc source', { skip }, () => {
+  const templates = fixtures ?? [];
+  let seed = 0;
+  const make = (count: number, startSlot: number, perSlot = 3): RpcTx[] => synthesize(templates, { count, startSlot, perSlot, seed: `rpc${seed++}` });
+
+  test('backfills from the checkpoint oldest first, then streams live transactions in order', async () => {
+    const history = make(40, 1_000);
+    const server = await startRpcTestServer({ transactions: history });
+    const checkpointTx = history[14]!;
+    const run = runSource(source(server), { slot: checkpointTx.slot, signature: signatureOf(checkpointTx) });
+    try {
+      const expectedBackfill = history.slice(15).map(signatureOf);
+      await run.until((c) => c.signatures.length >= expectedBackfill.length, 'backfill');
+      assert.deepEqual(run.out.signatures, expectedBackfill, 'backfill is exactly what followed the checkpoint, oldest first');
+      await server.waitForSubscriptions(2);
+      const live = make(30, 2_000);
+      server.publish(live);
+      await run.until((c) => c.signatures.length >= expectedBackfill.length + live.length, 'live');
+      assert.deepEqual(run.out.signatures.slice(expectedBackfill.length), live.map(signatureOf), 'live in notification order');
+      assert.equal(run.out.gaps.length, 0);
+      const first = run.out.items[0]!;
+      assert.ok(first.kind === 'tx' && first.tx.slot === history[15]!.slot && first.receivedAtMs > 0);
+    } finally {
+      await run.stop();
+      await server.close();
+    }
+  });
+
+  test('a dropped connection is reported as a backfilled gap; nothing missing, nothing twice', async () => {
+    const server = await startRpcTestServer({ transactions: make(10, 1_000) });
+    const src = source(server);
+    const checkpoint = { slot: 1_000, signature: signatureOf(server.transactions()[0]!) };
+    const run = runSource(src, checkpoint);
+    try {
+      await server.waitForSubscriptions(2);
+      server.publish(make(30, 2_000));
+      await run.until((c) => c.signatures.length >= 20, 'first live transactions');
+      server.dropConnections();
+      server.publish(make(45, 3_000)); // published while the source is disconnected: only backfill can find these
+      await waitUntil(() => src.stats.reconnects >= 1 && server.activeSubscriptions() === 2, 'reconnect');
+      server.publish(make(30, 4_000));
+      const expected = truth(server, checkpoint.signature);
+      await run.until((c) => new Set(c.signatures).size >= expected.length, 'all transactions');
+      await new Promise((r) => setTimeout(r, 500)); // a late duplicate would show up here
+      assertExactlyOnce(run.out.signatures, expected);
+      assert.ok(run.out.gaps.length >= 1, 'gap reported');
+      const gap = run.out.gaps[0]!;
+      assert.equal(gap.backfilled, true);
+      assert.ok(gap.lastSlotBefore !== null && gap.lastSlotBefore >= 2_000 && gap.firstSlotAfter >= gap.lastSlotBefore, JSON.stringify(gap));
+      const gapAt = run.out.items.indexOf(gap);
+      const afterGap = run.out.items.slice(gapAt + 1).flatMap((i) => (i.kind === 'tx' ? [i.tx.slot] : []));
+      assert.ok(afterGap.slice(0, 45).every((s) => s >= 3_000 && s < 4_000), 'the gap is followed by its backfill');
+    } finally {
+      await run.stop();
+      await server.close();
+    }
+  });
+
+  test('notifications skipped for some slots are reconciled and reported as a gap', async () => {
+    const server = await startRpcTestServer({ transactions: make(3, 1_000) });
+    const checkpoint = { slot: 1_000, signature: signatureOf(server.transactions()[2]!) };
+    const run = runSource(source(server), checkpoint);
+    try {
+      await server.waitForSubscriptions(2);
+      server.publish(make(9, 2_000));
+      await run.until((c) => c.signatures.length >= 9, 'the live phase');
+      server.skipNotifications(4);
+      server.publish(make(12, 3_000)); // 4 slots, never notified
+      server.publish(make(9, 4_000));
+      const expected = truth(server, checkpoint.signature);
+      await run.until((c) => new Set(c.signatures).size >= expected.length, 'reconciled transactions', 10_000);
+      assertExactlyOnce(run.out.signatures, expected);
+      const gap = run.out.gaps.find((g) => g.reason.includes('missed'));
+      assert.ok(gap, `reconcile reported a gap: ${JSON.stringify(run.out.gaps)}`);
+      assert.deepEqual([gap.lastSlotBefore, gap.firstSlotAfter, gap.backfilled], [2_999, 3_004, true]);
+    } finally {
+      await run.stop();
+      await server.close();
+    }
+  });
+
+  test('a stalled server is detected by the heartbeat; the source reconnects and catches up', async () => {
+    const server = await startRpcTestServer({ transactions: make(3, 1_000) });
+    const src = source(server);
+    const checkpoint = { slot: 1_000, signature: signatureOf(server.transactions()[2]!) };
+    const run = runSource(src, checkpoint);
+    try {
+      await server.waitForSubscriptions(2);
+      server.publish(make(9, 2_000));
+      await run.until((c) => c.signatures.length >= 9, 'before the stall');
+      const opened = server.stats.wsConnectionsOpened;
+      server.stall(true);
+      server.publish(make(9, 3_000));
+      await waitUntil(() => src.stats.reconnects >= 1, 'heartbeat timeout', 5_000);
+      server.stall(false);
+      await waitUntil(() => server.stats.wsConnectionsOpened > opened && server.activeSubscriptions() === 2, 'new connection');
+      server.publish(make(9, 4_000));
+      const expected = truth(server, checkpoint.signature);
+      await run.until((c) => new Set(c.signatures).size >= expected.length, 'catch-up');
+      assertExactlyOnce(run.out.signatures, expected);
+    } finally {
+      await run.stop();
+      await server.close();
+    }
+  });
+
+  test('a slow consumer keeps the queue within its bound', async () => {
+    const server = await startRpcTestServer({ transactions: make(300, 1_000) });
+    const src = source(server, { queueCapacity: 16, liveBufferCapacity: 32 });
+    const checkpoint = { slot: 1_000, signature: signatureOf(server.transactions()[0]!) };
+    const run = runSource(src, checkpoint, 2);
+    try {
+      await server.waitForSubscriptions(2);
+      server.publish(make(150, 5_000)); // more live notifications than the live buffer holds
+      const expected = truth(server, checkpoint.signature);
+      await run.until((c) => new Set(c.signatures).size >= expected.length, 'everything, slowly', 30_000);
+      assertExactlyOnce(run.out.signatures, expected);
+      assert.ok(src.stats.queueHighWater <= 16, `queue high water ${src.stats.queueHighWater}`);
+      const fetched = server.stats.requests.get('getTransaction') ?? 0;
+      assert.ok(fetched < expected.length * 1.2, `no refetch storm: ${fetched} getTransaction for ${expected.length}`);
+    } finally {
+      await run.stop();
+      await server.close();
+    }
+  });
+
+  test('HTTP concurrency and rate limits hold during a backfill; transient failures are retried', async () => {
+    const server = await startRpcTestServer({ transactions: make(120, 1_000), txVisibilityDelayMs: 0 });
+    const src = source(server, { concurrency: 3, requestsPerSecond: 100 });
+    server.failHttp(3, 429);
+    const started = Date.now();
+    const checkpoint = { slot: 1_000, signature: signatureOf(server.transactions()[0]!) };
+    const run = runSource(src, checkpoint);
+    try {
+      const expected = truth(server, checkpoint.signature);
+      await run.until((c) => c.signatures.length >= expected.length, 'backfill');
+      assertExactlyOnce(run.out.signatures, expected);
+      assert.ok(server.stats.maxInFlight <= 3, `max in flight ${server.stats.maxInFlight}`);
+      const times = server.stats.requestTimes.filter((t) => t >= started);
+      const perSecond = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1_000).length));
+      assert.ok(perSecond <= 100 + 10, `peak ${perSecond} requests in one second`);
+      assert.ok(Date.now() - started >= (times.length - 10) * 10 - 100, 'rate limit actually paced the requests');
+    } finally {
+      await run.stop();
+      await server.close();
+    }
+  });
+
+  test('API keys never appear in errors or logs', async () => {
+    const secret = 'SuperSecretApiKey0123456789abcdef';
+    const client = new JsonRpcHttpClient({ url: `http://127.0.0.1:1/v2/${secret}?api-key=${secret}`, concurrency: 1, requestsPerSecond: 100, timeoutMs: 500, maxRetries: 1, backoff: { initialMs: 10, maxMs: 20, multiplier: 2 } });
+    const err = await client.call('getSlot', []).then(() => null, (e: unknown) => e as Error);
+    assert.ok(err instanceof Error, 'the call failed');
+    assert.doesNotMatch(String(err.message), new RegExp(secret));
+    assert.match(err.message, /127\.0\.0\.1:1/);
+
+    const lines: string[] = [];
+    const previous = log();
+    setLogger(pino({ level: 'debug' }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) })));
+    const src = createRpcSource({ httpUrl: `http://127.0.0.1:1/?api-key=${secret}`, wsUrl: `ws://127.0.0.1:1/${secret}`, programs: [PUMP], ...fast });
+    const run = runSource(src);
+    try {
+      await waitUntil(() => lines.some((l) => l.includes('reconnecting')), 'a reconnect log line');
+    } finally {
+      await run.stop();
+      setLogger(previous);
+    }
+    assert.ok(lines.length > 0);
+    for (const line of lines) assert.doesNotMatch(line, new RegExp(secret), line);
+  });
+});
