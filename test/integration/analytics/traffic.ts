@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import bs58 from 'bs58';
-import type { TradeEvent } from '../../../src/core/events.ts';
+import type { TokenCreatedEvent, TradeEvent } from '../../../src/core/events.ts';
 
 /** Synthetic market traffic for analytics tests: realistic widths, ties in time and slot, exact decimals. */
 export const key = (): string => bs58.encode(randomBytes(32));
@@ -86,4 +86,33 @@ export function traffic(markets: Market[], start: number, end: number, count: nu
     }
   }
   return out;
+}
+
+/** A pump.fun creation event for `m` (the curve is `m.pool`). */
+export function tokenCreated(m: Market, creator: string, uri: string, at: number, slot: number): TokenCreatedEvent {
+  return {
+    type: 'token_created',
+    program: 'pumpfun',
+    signature: signature(),
+    slot,
+    blockTime: at,
+    ixIndex: 1,
+    innerIxIndex: -1,
+    mint: m.mint,
+    name: 'Megatron Test Token',
+    symbol: 'MEGA',
+    uri,
+    creator,
+    user: creator,
+    bondingCurve: m.pool,
+    quoteMint: SOL_MINT,
+    tokenProgram: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',
+    decimals: 6,
+    totalSupply: 1_000_000_000_000_000n,
+    virtualTokenReserves: 1_073_000_000_000_000n,
+    virtualSolReserves: 30_000_000_000n,
+    realTokenReserves: 793_100_000_000_000n,
+    isMayhemMode: false,
+    ixName: 'create',
+  };
 }

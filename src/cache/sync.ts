@@ -1,0 +1,91 @@
+import type { Queryable } from '../db/types.ts';
+import { HOT_SET_SIZE } from './keys.ts';
+import type { Cache, ScoredMember } from './store.ts';
+import { writeHotTokens, writePrices, writeScores, type PriceSnapshot, type ScoreSnapshot } from './tokens.ts';
+
+const ORDER = 'megatron_trade_seq(block_time, slot, ix_index, inner_ix_index, signature)';
+
+/**
+ * Current price snapshots from the trades: of `mints`, or of every token traded in the last hour.
+ * change_1h compares with the last price at or before one hour ago (else the hour's first trade).
+ */
+export async function loadPriceSnapshots(db: Queryable, mints?: readonly string[]): Promise<Map<string, PriceSnapshot>> {
+  const res = await db.query<{
+    mint: string; price: string; signature: string; side: 'buy' | 'sell'; block_time: Date; sol_amount: string; token_amount: string;
+    volume_1h: string; change_1h: string | null;
+  }>(
+    `WITH active AS (
+       SELECT DISTINCT mint FROM transactions
+       WHERE ${mints ? 'mint = ANY($1::text[])' : `block_time > now() - INTERVAL '1 hour'`})
+     SELECT a.mint, l.price_per_token::text AS price, l.signature, l.type AS side, l.block_time,
+            l.sol_amount::text AS sol_amount, l.token_amount::text AS token_amount,
+            (SELECT coalesce(sum(sol_amount), 0)::text FROM transactions v
+              WHERE v.mint = a.mint AND v.block_time > now() - INTERVAL '1 hour') AS volume_1h,
+            (SELECT round((l.price_per_token - p.price_per_token) * 100 / p.price_per_token, 4)::text
+               FROM (SELECT price_per_token FROM (
+                       (SELECT price_per_token, 0 AS pref FROM transactions o WHERE o.mint = a.mint AND o.block_time <= now() - INTERVAL '1 hour'
+                        ORDER BY ${ORDER} DESC LIMIT 1)
+                       UNION ALL
+                       (SELECT price_per_token, 1 FROM transactions o WHERE o.mint = a.mint AND o.block_time > now() - INTERVAL '1 hour'
+                        ORDER BY ${ORDER} LIMIT 1)) x ORDER BY pref LIMIT 1) p
+              WHERE p.price_per_token <> 0) AS change_1h
+     FROM active a
+     CROSS JOIN LATERAL (SELECT * FROM transactions t WHERE t.mint = a.mint ORDER BY ${ORDER} DESC LIMIT 1) l`,
+    mints ? [mints] : [],
+  );
+  return new Map(res.rows.map((r) => [r.mint, {
+    price: r.price,
+    volume_1h: r.volume_1h,
+    change_1h: r.change_1h,
+    last_trade: { signature: r.signature, side: r.side, block_time: new Date(r.block_time).toISOString(), sol_amount: r.sol_amount, token_amount: r.token_amount },
+  }]));
+}
+
+/** The latest score of each token scored in the last hour (or of `mints`). */
+export async function loadLatestScores(db: Queryable, mints?: readonly string[]): Promise<Map<string, ScoreSnapshot>> {
+  const res = await db.query<{ mint: string; technical_score: number; holder_score: number; social_score: number; total_score: number; calculated_at: Date }>(
+    `SELECT DISTINCT ON (s.token_id) t.mint_address AS mint, s.technical_score, s.holder_score, s.social_score, s.total_score, s.calculated_at
+     FROM token_scores s JOIN tokens t ON t.id = s.token_id
+     WHERE ${mints ? 't.mint_address = ANY($1::text[])' : `s.calculated_at > now() - INTERVAL '1 hour'`}
+     ORDER BY s.token_id, s.calculated_at DESC, s.created_at DESC`,
+    mints ? [mints] : [],
+  );
+  return new Map(res.rows.map((r) => [r.mint, {
+    technical_score: Number(r.technical_score),
+    holder_score: Number(r.holder_score),
+    social_score: Number(r.social_score),
+    total_score: Number(r.total_score),
+    last_updated: new Date(r.calculated_at).toISOString(),
+  }]));
+}
+
+/** The seed's hot set: tokens scored in the last hour by latest total score, highest first. */
+export async function loadHotTokens(db: Queryable): Promise<ScoredMember[]> {
+  const latest = await loadLatestScores(db);
+  return [...latest]
+    .map(([member, s]) => ({ member, score: s.total_score }))
+    .sort((a, b) => b.score - a.score || (a.member < b.member ? 1 : -1))
+    .slice(0, HOT_SET_SIZE);
+}
+
+/** Prices of the tokens a committed batch touched — the pipeline calls this after each commit. */
+export async function cachePricesAfterCommit(db: Queryable, cache: Cache, mints: readonly string[]): Promise<void> {
+  if (mints.length > 0) await writePrices(cache, await loadPriceSnapshots(db, mints));
+}
+
+export interface CacheSyncResult {
+  prices: number;
+  scores: number;
+  hot: number;
+}
+
+/** The DB → cache sync job: prices of active tokens, latest scores, and the hot set. */
+export async function syncCache(db: Queryable, cache: Cache): Promise<CacheSyncResult> {
+  const prices = await loadPriceSnapshots(db);
+  const scores = await loadLatestScores(db);
+  const hot = await loadHotTokens(db);
+  await writePrices(cache, prices);
+  await writeScores(cache, scores);
+  await writeHotTokens(cache, hot);
+  return { prices: prices.size, scores: scores.size, hot: hot.length };
+}
