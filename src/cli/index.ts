@@ -12,6 +12,9 @@ export type Register = (program: Command, config: Config) => void;
 const commands: Array<() => Promise<{ register: Register }>> = [
   // one line per command module, e.g. () => import('./db.ts'),
   () => import('./decode.ts'),
+  () => import('./check.ts'),
+  () => import('./holders.ts'),
+  () => import('./score.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { checkCandles, type CandleCheckReport } from '../analytics/candles/check.ts';
+import { refreshCandles } from '../analytics/candles/refresh.ts';
+import { withDb } from '../analytics/open.ts';
+import type { Config } from '../config.ts';
+import { UsageError } from '../core/errors.ts';
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `--since`: an ISO time or an age such as 90m, 2h, 1d. */
+export function parseSince(value: string, now = Date.now()): Date {
+  const age = /^(\d+)([smhd])$/.exec(value);
+  if (age) return new Date(now - Number(age[1]) * UNITS[age[2]!]! * 1000);
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new UsageError(`--since must be an ISO time or an age like 90m, 2h, 1d; got ${JSON.stringify(value)}`);
+  return new Date(t);
+}
+
+function printReport(r: CandleCheckReport): void {
+  const out = process.stdout;
+  out.write(`candles since ${r.since.toISOString()}${r.mint ? ` for ${r.mint}` : ''}\n`);
+  out.write(`buckets with trades: ${Object.entries(r.buckets).map(([tf, n]) => `${tf} ${n}`).join(' · ')}\n`);
+  for (const m of r.mismatches) {
+    const fields = Object.entries(m.fields).map(([f, [raw, candle]]) => `${f}: trades ${raw ?? '∅'} ≠ candle ${candle ?? '∅'}`);
+    out.write(`${m.timeframe.padEnd(3)} ${m.bucket.toISOString()} ${m.mint} ${m.problem}${fields.length ? `  ${fields.join('; ')}` : ''}\n`);
+  }
+  out.write(r.mismatches.length === 0 ? 'OK: every candle matches the raw trades\n' : `MISMATCH: ${r.mismatches.length} bucket(s)\n`);
+}
+
+/** `megatron check candles [--mint M] [--since T] [--refresh] [--json]`: raw trades vs candles; exit 1 on any mismatch. */
+export function register(program: Command, config: Config): void {
+  const check = program.command('check').description('verify stored data against its sources');
+  check
+    .command('candles')
+    .description('compare every candle (1m, 5m, 1h, 1d) with the raw trades: counts, OHLC, volumes, missing buckets')
+    .option('--mint <mint>', 'only this token')
+    .option('--since <time>', 'from this ISO time or age (90m, 2h, 1d)', '24h')
+    .option('--refresh', 'refresh the candles first (what the scheduler does every minute)')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { mint?: string; since: string; refresh?: boolean; json?: boolean }) => {
+      const since = parseSince(opts.since);
+      const report = await withDb(config, async (db) => {
+        if (opts.refresh) await refreshCandles(db);
+        return checkCandles(db, { mint: opts.mint, since });
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+      else printReport(report);
+      if (report.mismatches.length > 0) process.exitCode = 1;
+    });
+}
