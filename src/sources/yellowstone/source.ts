@@ -1,0 +1,364 @@
+/**
+ * The `yellowstone` source: one Geyser gRPC subscription (official `@triton-one/yellowstone-grpc` client)
+ * for every launchpad program (`accountInclude`, vote and failed transactions excluded), plus `blocksMeta`
+ * for block times and slot completeness.
+ *
+ * Transactions are held per slot until the slot's blockMeta arrives (at confirmed the server sends a
+ * block's transactions, then its meta), then released in block order with the block time. Completed slots
+ * are the resume point: after a drop the source resubscribes with `fromSlot` = last complete slot + 1
+ * when the server can replay it (SubscribeReplayInfo), else it reports a gap. A blockMeta whose parent
+ * slot was never seen means the stream skipped blocks: with replay the source resubscribes from the
+ * hole, without it reports the gap. Backpressure: the gRPC stream is paused while the consumer is behind,
+ * so memory stays bounded by `queueCapacity` (plus one block).
+ */
+import yellowstone, { CommitmentLevel, type ChannelOptions, type SubscribeRequest, type SubscribeUpdate, type ClientDuplexStream } from '@triton-one/yellowstone-grpc';
+import { errorMessage } from '../../core/errors.ts';
+import { log } from '../../core/logger.ts';
+import { reconnects } from '../../core/metrics.ts';
+import type { RawTx } from '../../core/rawtx.ts';
+import { redactUrl } from '../../core/redact.ts';
+import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from '../backoff.ts';
+import { base58Encode, normalizeYellowstoneTransaction } from '../formats/index.ts';
+import { BoundedQueue } from '../queue.ts';
+import { RecentSet } from '../recent.ts';
+import type { Checkpoint, SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
+
+export type YellowstoneCommitment = 'processed' | 'confirmed' | 'finalized';
+
+/** Options of {@link createYellowstoneSource}; only `endpoint` and `programs` are required. */
+export interface YellowstoneSourceOptions {
+  /** Checkpoint key; default `yellowstone`. */
+  name?: string;
+  /** gRPC endpoint (YELLOWSTONE_URL), e.g. https://host:443; redacted in logs and errors. */
+  endpoint: string;
+  /** x-token (YELLOWSTONE_TOKEN); never logged. */
+  token?: string;
+  /** Program ids: one subscription, `accountInclude` = any of them. */
+  programs: string[];
+  /** Default confirmed (the server's own default is processed). */
+  commitment?: YellowstoneCommitment;
+  /** Also yield failed transactions. Default false. */
+  includeFailed?: boolean;
+  /** Items (queued + held for their block) before the stream is paused. Default 2000. */
+  queueCapacity?: number;
+  /** Client ping interval: keeps proxies from closing a quiet stream, and pongs prove the server alive. Default 10 000. */
+  pingIntervalMs?: number;
+  /** Nothing received for this long (while reading) = dead stream, reconnect. Default 30 000. */
+  idleTimeoutMs?: number;
+  /** `auto`: resume with fromSlot where the server supports it; `never`: always report gaps instead. Default auto. */
+  resume?: 'auto' | 'never';
+  /** Signatures remembered for deduplication. Default 200 000. */
+  dedupeCapacity?: number;
+  backoff?: BackoffOptions;
+  /** Passed to the client (timeouts, message sizes, compression). */
+  channelOptions?: ChannelOptions;
+}
+
+/**
+ * The package is CommonJS with a default-exported class: Node's ESM loader hands over `module.exports`
+ * (class under `.default`), while TS-aware loaders unwrap it already. Accept both.
+ */
+const Client: typeof yellowstone.default =
+  (yellowstone as unknown as { default?: typeof yellowstone.default }).default ?? (yellowstone as unknown as typeof yellowstone.default);
+type Client = InstanceType<typeof Client>;
+
+const COMMITMENT: Record<YellowstoneCommitment, CommitmentLevel> = {
+  processed: CommitmentLevel.PROCESSED,
+  confirmed: CommitmentLevel.CONFIRMED,
+  finalized: CommitmentLevel.FINALIZED,
+};
+
+/** A request with only the ping set (the maps must be present, and empty ones leave the filters alone). */
+const pingRequest = (id: number): SubscribeRequest => ({ accounts: {}, slots: {}, transactions: {}, transactionsStatus: {}, blocks: {}, blocksMeta: {}, entry: {}, accountsDataSlice: [], ping: { id } });
+
+interface Held {
+  update: NonNullable<SubscribeUpdate['transaction']>;
+  receivedAtMs: number;
+}
+
+/** Thrown inside a connection to make the loop resubscribe right away (no backoff): replay can fill a hole. */
+class Resubscribe extends Error {}
+
+export class YellowstoneSource implements TransactionSource {
+  readonly name: string;
+  /** Live counters for status lines and tests; `bufferedHighWater` = most items queued + held at once. */
+  readonly stats = { reconnects: 0, gaps: 0, emitted: 0, bufferedHighWater: 0, pauses: 0 };
+  private readonly o: Required<Omit<YellowstoneSourceOptions, 'name' | 'token' | 'channelOptions' | 'backoff'>> & Pick<YellowstoneSourceOptions, 'token' | 'channelOptions'> & { backoff: BackoffOptions };
+  private readonly displayUrl: string;
+
+  constructor(opts: YellowstoneSourceOptions) {
+    if (opts.programs.length === 0) throw new RangeError('yellowstone source needs at least one program');
+    this.name = opts.name ?? 'yellowstone';
+    this.o = {
+      commitment: 'confirmed',
+      includeFailed: false,
+      queueCapacity: 2000,
+      pingIntervalMs: 10_000,
+      idleTimeoutMs: 30_000,
+      resume: 'auto',
+      dedupeCapacity: 200_000,
+      backoff: DEFAULT_BACKOFF,
+      ...opts,
+    };
+    this.displayUrl = redactUrl(opts.endpoint);
+  }
+
+  async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
+    const queue = new BoundedQueue<SourceItem>(this.o.queueCapacity);
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    const flow = { onTaken: () => {} };
+    const run = this.run(queue, opts.checkpoint, stop.signal, flow).then(
+      () => queue.close(),
+      (err: unknown) => queue.close(err),
+    );
+    try {
+      for (;;) {
+        const item = await queue.take(stop.signal);
+        if (item === undefined) break;
+        flow.onTaken();
+        if (item.kind === 'gap') this.stats.gaps++;
+        else this.stats.emitted++;
+        yield item;
+      }
+    } finally {
+      opts.signal.removeEventListener('abort', onAbort);
+      stop.abort();
+      await run;
+    }
+  }
+
+  private async run(queue: BoundedQueue<SourceItem>, checkpoint: Checkpoint | null, signal: AbortSignal, flow: { onTaken: () => void }): Promise<void> {
+    const state = {
+      recent: new RecentSet(this.o.dedupeCapacity),
+      /** Last slot whose blockMeta was processed (all its transactions queued). */
+      lastComplete: checkpoint ? checkpoint.slot - 1 : (null as number | null),
+      /** Resuming from a checkpoint: that slot is partly stored; skip through this signature in it. */
+      skipThrough: checkpoint?.signature ? { slot: checkpoint.slot, signature: checkpoint.signature } : null,
+      /** A hole already resubscribed for once: if replay cannot fill it either, report and move on. */
+      retriedHole: null as number | null,
+    };
+    const backoff = new Backoff(this.o.backoff);
+    while (!signal.aborted) {
+      try {
+        await this.connection(state, queue, signal, flow, () => backoff.reset());
+      } catch (err) {
+        if (signal.aborted) break;
+        flow.onTaken = () => {};
+        if (err instanceof Resubscribe) continue;
+        this.stats.reconnects++;
+        reconnects.inc({ source: this.name });
+        const delay = backoff.next();
+        log().warn({ source: this.name, url: this.displayUrl, err: redactUrl(errorMessage(err)), delayMs: delay, lastSlot: state.lastComplete }, 'yellowstone stream lost, reconnecting');
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  /** One subscription, from connect to failure. Never returns normally except on abort. */
+  private async connection(
+    state: { recent: RecentSet; lastComplete: number | null; skipThrough: { slot: number; signature: string } | null; retriedHole: number | null },
+    queue: BoundedQueue<SourceItem>,
+    signal: AbortSignal,
+    flow: { onTaken: () => void },
+    healthy: () => void,
+  ): Promise<void> {
+    const client = new Client(this.o.endpoint, this.o.token, this.o.channelOptions);
+    await client.connect().catch((err: unknown) => {
+      throw new Error(`connect to ${this.displayUrl}: ${redactUrl(errorMessage(err))}`);
+    });
+
+    const resumeSlot = state.lastComplete === null ? null : state.lastComplete + 1;
+    let fromSlot: number | null = null;
+    /** Set when this connection cannot replay: the first slot seen closes the reported gap. */
+    let gapReason: string | null = null;
+    const replay = this.o.resume === 'auto' ? await this.replayInfo(client) : { supported: false, firstAvailable: null };
+    const firstAvailable = replay.firstAvailable;
+    if (resumeSlot !== null) {
+      if (firstAvailable === null) gapReason = this.o.resume === 'never' ? 'reconnected (resume disabled)' : 'reconnected; server cannot replay (no from_slot)';
+      else if (firstAvailable > resumeSlot) {
+        fromSlot = firstAvailable;
+        gapReason = `reconnected; replay starts at ${firstAvailable}, after the resume slot ${resumeSlot}`;
+      } else fromSlot = resumeSlot;
+    }
+
+    const request: SubscribeRequest = {
+      accounts: {},
+      slots: {},
+      transactions: {
+        launchpads: {
+          vote: false,
+          ...(this.o.includeFailed ? {} : { failed: false }),
+          accountInclude: this.o.programs,
+          accountExclude: [],
+          accountRequired: [],
+        },
+      },
+      transactionsStatus: {},
+      blocks: {},
+      blocksMeta: { blocks: {} },
+      entry: {},
+      accountsDataSlice: [],
+      commitment: COMMITMENT[this.o.commitment],
+      ...(fromSlot !== null ? { fromSlot: String(fromSlot) } : {}),
+    };
+    const stream: ClientDuplexStream = await client.subscribe(request);
+    const held = new Map<number, Held[]>();
+    let heldCount = 0;
+    let paused = false;
+    let lastActivity = Date.now();
+    let pingId = 0;
+
+    const buffered = () => queue.size + heldCount;
+    const throttle = () => {
+      this.stats.bufferedHighWater = Math.max(this.stats.bufferedHighWater, buffered());
+      // Held transactions need their blockMeta to leave: never pause with nothing queued (no deadlock).
+      if (!paused && buffered() >= this.o.queueCapacity && queue.size > 0) {
+        paused = true;
+        this.stats.pauses++;
+        stream.pause();
+      }
+    };
+    flow.onTaken = () => {
+      if (paused && (buffered() <= this.o.queueCapacity / 2 || queue.size === 0)) {
+        paused = false;
+        lastActivity = Date.now();
+        stream.resume();
+      }
+    };
+
+    let firstBlockOfConnectionHasGap = gapReason !== null;
+    /** Reports this connection's resume gap at its first slot. */
+    const emitGapIfPending = (slot: number) => {
+      if (gapReason === null) return;
+      queue.push({ kind: 'gap', lastSlotBefore: state.lastComplete, firstSlotAfter: slot, backfilled: false, reason: gapReason });
+      gapReason = null;
+    };
+
+    const completeSlot = (slot: number, blockTime: number | null) => {
+      // Earlier slots still held never got their meta (processed commitment, dead forks): release them too.
+      const slots = [...held.keys()].filter((s) => s <= slot).sort((a, b) => a - b);
+      for (const s of slots) {
+        const txs = held.get(s)!;
+        held.delete(s);
+        heldCount -= txs.length;
+        txs.sort((a, b) => Number(a.update.transaction?.index ?? 0) - Number(b.update.transaction?.index ?? 0));
+        let start = 0;
+        if (state.skipThrough?.slot === s) {
+          const at = txs.findIndex((h) => this.signatureOf(h) === state.skipThrough!.signature);
+          start = at + 1;
+        }
+        for (const h of txs.slice(start)) {
+          const tx = this.normalize(h.update, s === slot ? blockTime : null);
+          if (tx && state.recent.add(tx.signature)) queue.push({ kind: 'tx', tx, receivedAtMs: h.receivedAtMs });
+        }
+      }
+      state.skipThrough = null;
+      state.lastComplete = slot;
+    };
+
+    const onUpdate = (update: SubscribeUpdate) => {
+      lastActivity = Date.now();
+      if (update.ping) {
+        stream.write(pingRequest(++pingId), () => {});
+        return;
+      }
+      if (update.transaction) {
+        const slot = Number(update.transaction.slot);
+        if (state.lastComplete !== null && slot <= state.lastComplete) return; // replayed, already complete
+        emitGapIfPending(slot);
+        const list = held.get(slot);
+        const h = { update: update.transaction, receivedAtMs: Date.now() };
+        if (list) list.push(h);
+        else held.set(slot, [h]);
+        heldCount++;
+        throttle();
+        return;
+      }
+      if (update.blockMeta) {
+        const slot = Number(update.blockMeta.slot);
+        const parent = Number(update.blockMeta.parentSlot);
+        if (state.lastComplete !== null && slot <= state.lastComplete) return;
+        emitGapIfPending(slot);
+        healthy();
+        // A connection that could not resume already reported the hole before its first block.
+        const resumedExactly = !firstBlockOfConnectionHasGap;
+        firstBlockOfConnectionHasGap = false;
+        if (resumedExactly && state.lastComplete !== null && parent > state.lastComplete) {
+          // The parent block never arrived: the stream skipped slots. Replay can fill the hole (once).
+          if (replay.supported && state.retriedHole !== state.lastComplete) {
+            state.retriedHole = state.lastComplete;
+            throw new Resubscribe(`blocks ${state.lastComplete + 1}..${parent} skipped; replaying`);
+          }
+          queue.push({ kind: 'gap', lastSlotBefore: state.lastComplete, firstSlotAfter: slot, backfilled: false, reason: `stream skipped blocks (parent ${parent} never arrived)` });
+        }
+        const blockTime = update.blockMeta.blockTime ? Number(update.blockMeta.blockTime.timestamp) : null;
+        completeSlot(slot, blockTime);
+        throttle();
+      }
+    };
+
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const fail = (err: Error) => reject(err);
+        stream.on('data', (u: SubscribeUpdate) => {
+          try {
+            onUpdate(u);
+          } catch (err) {
+            reject(err as Error);
+          }
+        });
+        stream.on('error', (err: Error) => fail(new Error(`stream error: ${redactUrl(errorMessage(err))}`)));
+        stream.on('end', () => fail(new Error('stream ended by the server')));
+        stream.on('close', () => fail(new Error('stream closed')));
+        const keepalive = setInterval(() => {
+          if (paused) lastActivity = Date.now(); // we stopped reading on purpose
+          if (Date.now() - lastActivity > this.o.idleTimeoutMs) {
+            fail(new Error(`no message for ${this.o.idleTimeoutMs} ms (stalled stream)`));
+            return;
+          }
+          if (!paused) stream.write(pingRequest(++pingId), () => {});
+        }, Math.min(this.o.pingIntervalMs, Math.max(50, this.o.idleTimeoutMs / 3)));
+        const onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+        stream.once('close', () => {
+          clearInterval(keepalive);
+          signal.removeEventListener('abort', onAbort);
+        });
+        signal.addEventListener('abort', () => clearInterval(keepalive), { once: true });
+      });
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  /** Whether the server replays (SubscribeReplayInfo answers) and its oldest replayable slot (null: none stored). */
+  private async replayInfo(client: Client): Promise<{ supported: boolean; firstAvailable: number | null }> {
+    try {
+      const info = await client.subscribeReplayInfo();
+      return { supported: true, firstAvailable: info.firstAvailable === undefined ? null : Number(info.firstAvailable) };
+    } catch {
+      return { supported: false, firstAvailable: null };
+    }
+  }
+
+  private signatureOf(h: Held): string {
+    const sig = h.update.transaction?.signature;
+    return sig ? base58Encode(sig) : '';
+  }
+
+  private normalize(update: Held['update'], blockTime: number | null): RawTx | null {
+    try {
+      return normalizeYellowstoneTransaction(update, blockTime);
+    } catch (err) {
+      log().error({ source: this.name, slot: update.slot, err: errorMessage(err) }, 'yellowstone transaction could not be normalized; skipped');
+      return null;
+    }
+  }
+}
+
+/** The `yellowstone` source: see {@link YellowstoneSourceOptions} and docs/sources.md. */
+export function createYellowstoneSource(opts: YellowstoneSourceOptions): TransactionSource {
+  return new YellowstoneSource(opts);
+}
