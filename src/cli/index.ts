@@ -15,6 +15,7 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./check.ts'),
   () => import('./holders.ts'),
   () => import('./score.ts'),
+  () => import('./serve.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,119 @@
+/**
+ * Per-token market queries of the API (trades, candles, current price, holders, scores). All take the
+ * token id first ($1), resolved once from the mint and cached, so every query runs on the
+ * (token_id, block_time) index of the trades table.
+ */
+
+export interface TradeRow {
+  signature: string;
+  ix_index: number;
+  inner_ix_index: number;
+  slot: bigint;
+  block_time: Date;
+  side: 'buy' | 'sell';
+  user_address: string;
+  sol_amount: string;
+  token_amount: string;
+  price: string;
+}
+
+/**
+ * Newest trades first: $1 token id, $2 side|null, $3 cursor block_time|null, $4 signature, $5 ix, $6 inner, $7 limit.
+ * The `block_time <= $3` bound lets the index range-scan; the row comparison breaks ties exactly.
+ */
+export const TRADES_PAGE = `
+  SELECT signature, ix_index, inner_ix_index, slot, block_time, type AS side, user_address,
+         sol_amount::text, token_amount::text, price_per_token::text AS price
+  FROM transactions
+  WHERE token_id = $1
+    AND ($2::text IS NULL OR type = $2)
+    AND ($3::timestamptz IS NULL OR (block_time <= $3
+         AND (block_time, signature, ix_index, inner_ix_index) < ($3::timestamptz, $4::text, $5::int, $6::int)))
+  ORDER BY block_time DESC, signature DESC, ix_index DESC, inner_ix_index DESC
+  LIMIT $7`;
+
+export interface CandleRow {
+  time: bigint;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume_token: string;
+  volume_sol: string;
+  trades: number;
+}
+
+/**
+ * OHLCV straight from trades: $1 token id, $2 bucket width (s), $3 from, $4 to (unix s). Open and close are
+ * the first and last trade in chain order (block time, slot, signature, instruction).
+ */
+export const CANDLES_FROM_TRADES = `
+  SELECT (floor(extract(epoch FROM block_time) / $2::int) * $2::int)::bigint AS time,
+         (array_agg(price_per_token ORDER BY block_time, slot, signature, ix_index, inner_ix_index))[1]::text AS open,
+         max(price_per_token)::text AS high,
+         min(price_per_token)::text AS low,
+         (array_agg(price_per_token ORDER BY block_time DESC, slot DESC, signature DESC, ix_index DESC, inner_ix_index DESC))[1]::text AS close,
+         sum(token_amount_ui)::text AS volume_token,
+         sum(sol_amount_ui)::text AS volume_sol,
+         count(*)::int AS trades
+  FROM transactions
+  WHERE token_id = $1 AND block_time >= to_timestamp($3::bigint) AND block_time < to_timestamp($4::bigint)
+  GROUP BY 1 ORDER BY 1`;
+
+export interface PriceRow {
+  price: string;
+  signature: string;
+  side: 'buy' | 'sell';
+  block_time: Date;
+  sol_amount: string;
+  token_amount: string;
+  volume_1h: string;
+  price_1h_ago: string | null;
+}
+
+/** Current price of token id $1 for the `price:current` cache entry: last trade, 1 h quote volume, price an hour ago. */
+export const PRICE_NOW = `
+  SELECT l.price_per_token::text AS price, l.signature, l.type AS side, l.block_time, l.sol_amount::text, l.token_amount::text,
+         (SELECT COALESCE(sum(sol_amount), 0) FROM transactions h
+           WHERE h.token_id = $1 AND h.block_time > now() - interval '1 hour')::text AS volume_1h,
+         (SELECT price_per_token FROM transactions o
+           WHERE o.token_id = $1 AND o.block_time <= now() - interval '1 hour'
+           ORDER BY block_time DESC LIMIT 1)::text AS price_1h_ago
+  FROM transactions l WHERE l.token_id = $1
+  ORDER BY l.block_time DESC, l.slot DESC, l.signature DESC, l.ix_index DESC, l.inner_ix_index DESC LIMIT 1`;
+
+export interface ScoreRow {
+  calculated_at: Date;
+  total_score: number;
+  technical_score: number;
+  holder_score: number;
+  social_score: number;
+  liquidity_score: number | null;
+  trading_score: number | null;
+  distribution_score: number | null;
+  score_details: unknown;
+}
+
+/** Score history of token id $1, newest first, $2 rows. */
+export const SCORES = `
+  SELECT calculated_at, total_score, technical_score, holder_score, social_score,
+         liquidity_score, trading_score, distribution_score, score_details
+  FROM token_scores WHERE token_id = $1 ORDER BY calculated_at DESC LIMIT $2`;
+
+export interface SnapshotRow {
+  snapshot_time: Date;
+  total_holders: number;
+  top_10_concentration: string | null;
+  top_25_concentration: string | null;
+  gini_coefficient: string | null;
+  holders_1_100: number;
+  holders_100_1k: number;
+  holders_1k_10k: number;
+  holders_10k_plus: number;
+}
+
+/** Latest holder snapshot of token id $1. */
+export const LATEST_SNAPSHOT = `
+  SELECT snapshot_time, total_holders, top_10_concentration::text, top_25_concentration::text, gini_coefficient::text,
+         holders_1_100, holders_100_1k, holders_1k_10k, holders_10k_plus
+  FROM holder_snapshots WHERE token_id = $1 ORDER BY snapshot_time DESC LIMIT 1`;

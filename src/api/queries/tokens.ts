@@ -1,0 +1,151 @@
+import type { TokenSort } from '../schemas.ts';
+
+/**
+ * Token queries of the API. All parameterized; the few variants (sort key, whether the analytics tables
+ * exist yet) are fixed strings chosen by name, never built from request input.
+ */
+
+/** Which optional analytics tables the database has (they arrive with their own migrations). */
+export interface Schema {
+  scores: boolean;
+  holderSnapshots: boolean;
+  holderBalances: string | null;
+}
+
+/** The latest total score of token `t`, or NULL while scoring has not run / does not exist. */
+const latestScore = (s: Schema) =>
+  s.scores ? `(SELECT total_score FROM token_scores ts WHERE ts.token_id = t.id ORDER BY calculated_at DESC LIMIT 1)` : `NULL::int`;
+
+/** The curve pool of token `t` (the one its price and progress come from until graduation). */
+const CURVE_POOL = `LEFT JOIN LATERAL (
+    SELECT latest_price, bonding_curve_progress FROM pools p
+    WHERE p.token_id = t.id ORDER BY (p.pool_type IN ('bonding_curve', 'launchlab')) DESC, p.created_at LIMIT 1
+  ) cp ON true`;
+
+/** Columns of a TokenSummary for rows `t` (tokens); 24 h figures come from the trades index by (token_id, block_time). */
+const summaryColumns = (s: Schema) => `
+  t.mint_address AS mint, t.name, t.symbol, t.platform, t.creator_address AS creator,
+  COALESCE(t.creation_timestamp, t.created_at) AS created_at, t.is_graduated AS graduated, t.graduation_timestamp AS graduated_at,
+  cp.latest_price::text AS price_sol, cp.bonding_curve_progress::text AS progress_pct,
+  v.volume::text AS volume_24h_sol, v.trades AS trades_24h, ${latestScore(s)} AS score`;
+
+const VOLUME_24H = `LEFT JOIN LATERAL (
+    SELECT COALESCE(sum(x.sol_amount_ui), 0) AS volume, count(*)::int AS trades
+    FROM transactions x WHERE x.token_id = t.id AND x.block_time > now() - interval '24 hours'
+  ) v ON true`;
+
+export interface TokenSummaryRow {
+  mint: string;
+  name: string | null;
+  symbol: string | null;
+  platform: string;
+  creator: string | null;
+  created_at: Date;
+  graduated: boolean;
+  graduated_at: Date | null;
+  price_sol: string | null;
+  progress_pct: string | null;
+  volume_24h_sol: string;
+  trades_24h: number;
+  score: number | null;
+  /** The sort key of the row, as text (for the next cursor). */
+  sort_key?: string | null;
+}
+
+/**
+ * Sort keys: a SQL expression over `t` and its type. NULL keys sort last as the type's lowest value, so
+ * the keyset comparison needs no NULL special case.
+ */
+const SORT_KEYS: Record<TokenSort, (s: Schema) => { expr: string; type: string }> = {
+  created: () => ({ expr: `COALESCE(t.creation_timestamp, t.created_at)`, type: 'timestamptz' }),
+  volume: () => ({
+    expr: `COALESCE((SELECT sum(x.sol_amount_ui) FROM transactions x WHERE x.token_id = t.id AND x.block_time > now() - interval '24 hours'), 0)`,
+    type: 'numeric',
+  }),
+  score: (s) => ({ expr: `COALESCE(${latestScore(s)}, -1)`, type: 'int' }),
+  progress: () => ({
+    expr: `COALESCE((SELECT max(p.bonding_curve_progress) FROM pools p WHERE p.token_id = t.id), -1)`,
+    type: 'numeric',
+  }),
+};
+
+/**
+ * One page of tokens: $1 platform|null, $2 graduated|null, $3 cursor key|null, $4 cursor mint|null, $5 limit.
+ * The page is chosen first (keys only), then the summaries are computed for those rows alone.
+ */
+export function tokenPageSql(sort: TokenSort, s: Schema): string {
+  const key = SORT_KEYS[sort](s);
+  return `
+    WITH page AS (
+      SELECT t.id, t.mint_address, ${key.expr} AS sort_key
+      FROM tokens t
+      WHERE ($1::text IS NULL OR t.platform = $1) AND ($2::boolean IS NULL OR t.is_graduated = $2)
+    ), after AS (
+      SELECT * FROM page
+      WHERE $3::text IS NULL OR (sort_key, mint_address) < ($3::${key.type}, $4::text)
+      ORDER BY sort_key DESC, mint_address DESC
+      LIMIT $5
+    )
+    SELECT ${summaryColumns(s)}, a.sort_key::text AS sort_key
+    FROM after a JOIN tokens t ON t.id = a.id ${CURVE_POOL} ${VOLUME_24H}
+    ORDER BY a.sort_key DESC, a.mint_address DESC`;
+}
+
+/** Summaries of the given mints ($1 text[]), any order. */
+export const tokensByMintSql = (s: Schema) => `
+  SELECT ${summaryColumns(s)} FROM tokens t ${CURVE_POOL} ${VOLUME_24H} WHERE t.mint_address = ANY($1::text[])`;
+
+export interface TokenDetailRow extends TokenSummaryRow {
+  id: string;
+  uri: string | null;
+  decimals: number | null;
+  supply: string | null;
+  creation_signature: string | null;
+  graduation_signature: string | null;
+}
+
+/** One token by mint ($1). */
+export const tokenDetailSql = (s: Schema) => `
+  SELECT t.id, t.uri, t.decimals, t.initial_supply::text AS supply, t.creation_signature, t.graduation_signature, ${summaryColumns(s)}
+  FROM tokens t ${CURVE_POOL} ${VOLUME_24H} WHERE t.mint_address = $1`;
+
+export interface PoolRow {
+  address: string;
+  quote_mint: string;
+  status: string | null;
+  virtual_sol_reserves: string | null;
+  virtual_token_reserves: string | null;
+  real_sol_reserves: string | null;
+  real_token_reserves: string | null;
+  progress_pct: string | null;
+}
+
+/** Pools of a token id ($1), oldest first. */
+export const POOLS_OF_TOKEN = `
+  SELECT pool_address AS address, quote_mint, status, virtual_sol_reserves::text, virtual_token_reserves::text,
+         real_sol_reserves::text, real_token_reserves::text, bonding_curve_progress::text AS progress_pct
+  FROM pools WHERE token_id = $1 ORDER BY created_at`;
+
+/** mint ($1) → token id. */
+export const TOKEN_ID_BY_MINT = `SELECT id FROM tokens WHERE mint_address = $1`;
+
+/** The hot set when it must be rebuilt: highest latest score of the last hour ($1 limit). */
+export const HOT_BY_SCORE = `
+  SELECT t.mint_address AS mint, s.total_score AS score
+  FROM (SELECT DISTINCT ON (token_id) token_id, total_score FROM token_scores
+        WHERE calculated_at > now() - interval '1 hour' ORDER BY token_id, calculated_at DESC) s
+  JOIN tokens t ON t.id = s.token_id
+  ORDER BY s.total_score DESC, t.mint_address DESC LIMIT $1`;
+
+/** Fallback hot set before any scoring ran: most trades in the last hour ($1 limit). */
+export const HOT_BY_ACTIVITY = `
+  SELECT t.mint_address AS mint, x.trades AS score
+  FROM (SELECT token_id, count(*)::int AS trades FROM transactions WHERE block_time > now() - interval '1 hour'
+        GROUP BY token_id ORDER BY 2 DESC LIMIT $1) x
+  JOIN tokens t ON t.id = x.token_id
+  ORDER BY x.trades DESC, t.mint_address DESC`;
+
+/** Which analytics tables exist. */
+export const SCHEMA_PROBE = `
+  SELECT to_regclass('token_scores') IS NOT NULL AS scores,
+         to_regclass('holder_snapshots') IS NOT NULL AS holder_snapshots`;

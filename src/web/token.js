@@ -1,0 +1,178 @@
+/* global setInterval, clearInterval */
+import { CandlestickSeries, HistogramSeries, createChart } from '/vendor/lightweight-charts.mjs';
+import { api } from './api.js';
+import { escapeHtml, fmtAge, fmtCompact, fmtPct, fmtPrice, fmtSigned, fromBaseUnits, shortAddr } from './format.js';
+import { platformBadge, progressBar } from './markets.js';
+
+const TF_SECONDS = { '1m': 60, '5m': 300, '1h': 3600, '1d': 86400 };
+const UP = '#16c784';
+const DOWN = '#ea3943';
+
+function chartTheme() {
+  return {
+    layout: { background: { color: '#0f1318' }, textColor: '#8b949e', fontSize: 11, attributionLogo: false },
+    grid: { vertLines: { color: '#1b2129' }, horzLines: { color: '#1b2129' } },
+    rightPriceScale: { borderColor: '#2a313c' },
+    timeScale: { borderColor: '#2a313c', timeVisible: true, secondsVisible: false },
+    crosshair: { mode: 0 },
+    localization: { priceFormatter: (p) => fmtPrice(p.toPrecision(12)) },
+  };
+}
+
+function tradeRow(t, decimals) {
+  const tokens = fromBaseUnits(t.token_amount, decimals);
+  const sol = fromBaseUnits(t.sol_amount, 9);
+  return `<tr class="${t.side}">
+    <td class="muted">${fmtAge(t.time)}</td><td class="side">${t.side.toUpperCase()}</td>
+    <td class="num">${fmtPrice(t.price_sol)}</td><td class="num">${fmtCompact(tokens)}</td><td class="num">${sol.toFixed(4)}</td>
+    <td><a class="mono" href="https://solscan.io/account/${escapeHtml(t.user)}" target="_blank" rel="noopener">${escapeHtml(shortAddr(t.user))}</a></td>
+    <td><a class="mono muted" href="https://solscan.io/tx/${escapeHtml(t.signature)}" target="_blank" rel="noopener">${escapeHtml(shortAddr(t.signature, 5))}</a></td></tr>`;
+}
+
+const bar = (label, value, max, cls = '') =>
+  `<div class="bar-row"><span>${escapeHtml(label)}</span><span class="bar ${cls}"><i style="width:${max > 0 ? Math.min(100, (100 * value) / max) : 0}%"></i></span><span class="num">${value ?? '—'}</span></div>`;
+
+/** Token page: header figures, candles + volume with a timeframe switch, live trades, holders, score breakdown. */
+export function renderToken(root, mint, feed) {
+  root.innerHTML = `
+    <section class="token-head panel" id="head"><span class="muted">loading ${escapeHtml(mint)}…</span></section>
+    <section class="grid-main">
+      <div class="panel chart-panel">
+        <div class="panel-head"><h2>Chart</h2><div class="tabs" id="tf">
+          ${Object.keys(TF_SECONDS).map((tf) => `<button data-tf="${tf}" class="${tf === '1m' ? 'active' : ''}">${tf}</button>`).join('')}
+        </div><span class="muted small" id="candle-count"></span></div>
+        <div id="chart" class="chart"></div>
+      </div>
+      <div class="panel">
+        <h2>Score</h2><div id="score"><span class="muted">loading…</span></div>
+        <h2>Holders</h2><div id="holders"><span class="muted">loading…</span></div>
+      </div>
+    </section>
+    <section class="panel">
+      <h2>Trades <span class="muted small">live</span></h2>
+      <table class="data" id="trades"><thead><tr><th>Age</th><th>Side</th><th class="num">Price (SOL)</th><th class="num">Tokens</th>
+        <th class="num">SOL</th><th>Trader</th><th>Tx</th></tr></thead><tbody></tbody></table>
+    </section>`;
+
+  let decimals = 6;
+  let tf = '1m';
+  const chartEl = root.querySelector('#chart');
+  const chart = createChart(chartEl, { ...chartTheme(), autoSize: true });
+  const candles = chart.addSeries(CandlestickSeries, {
+    upColor: UP, downColor: DOWN, borderVisible: false, wickUpColor: UP, wickDownColor: DOWN,
+    priceFormat: { type: 'price', precision: 12, minMove: 1e-12 },
+  });
+  const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: '' });
+  volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+  candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
+  let lastBar = null;
+
+  async function loadHead() {
+    const t = await api(`/tokens/${mint}`);
+    decimals = t.decimals ?? 6;
+    const p = t.price;
+    root.querySelector('#head').innerHTML = `
+      <div class="title"><h1>${escapeHtml(t.symbol || '???')}</h1><span class="muted">${escapeHtml(t.name || '')}</span>
+        ${platformBadge(t.platform)}${t.graduated ? ' <span class="badge grad">graduated</span>' : ''}</div>
+      <div class="mono small muted copy" title="mint">${escapeHtml(t.mint)}</div>
+      <div class="figures">
+        <div><label>Price (SOL)</label><b class="num" id="head-price">${fmtPrice(p.price ?? t.price_sol, 6)}</b></div>
+        <div><label>1h change</label><b class="num ${Number(p.change_1h) >= 0 ? 'up-text' : 'down-text'}">${fmtSigned(p.change_1h)}</b></div>
+        <div><label>Vol 1h</label><b class="num">${fmtCompact(p.volume_1h)}</b></div>
+        <div><label>Vol 24h</label><b class="num">${fmtCompact(t.volume_24h_sol)}</b></div>
+        <div><label>Trades 24h</label><b class="num">${t.trades_24h.toLocaleString('en-US')}</b></div>
+        <div><label>Curve</label><b class="prog">${progressBar(t.progress_pct)}</b></div>
+        <div><label>Score</label><b class="num">${t.score ?? '—'}</b></div>
+        <div><label>Created</label><b class="num">${fmtAge(t.created_at)} ago</b></div>
+      </div>`;
+  }
+
+  async function loadCandles() {
+    const to = Math.ceil(Date.now() / 1000);
+    const { data } = await api(`/tokens/${mint}/candles?tf=${tf}&from=${to - TF_SECONDS[tf] * 500}&to=${to}`);
+    candles.setData(data.map((c) => ({ time: c.time, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) })));
+    volume.setData(data.map((c) => ({ time: c.time, value: Number(c.volume_sol), color: Number(c.close) >= Number(c.open) ? '#16c78466' : '#ea394366' })));
+    lastBar = data.length ? { ...data[data.length - 1] } : null;
+    root.querySelector('#candle-count').textContent = `${data.length} candles`;
+    chart.timeScale().fitContent();
+  }
+
+  async function loadTrades() {
+    const { data } = await api(`/tokens/${mint}/trades?limit=50`);
+    root.querySelector('#trades tbody').innerHTML = data.map((t) => tradeRow(t, decimals)).join('') || '<tr><td colspan="7" class="muted">no trades</td></tr>';
+  }
+
+  async function loadScore() {
+    const { data } = await api(`/tokens/${mint}/scores?limit=1`);
+    const s = data[0];
+    root.querySelector('#score').innerHTML = s
+      ? `<div class="score-total"><b>${s.total}</b><span class="muted">/ 999</span></div>
+         ${bar('Technical', s.technical, 333, 'tech')}${bar('Holder', s.holder, 333, 'hold')}${bar('Social', s.social, 333, 'soc')}
+         <div class="sub muted small">liquidity ${s.liquidity ?? '—'} · trading ${s.trading ?? '—'} · distribution ${s.distribution ?? '—'} · ${fmtAge(s.time)} ago</div>`
+      : '<span class="muted">not scored yet</span>';
+  }
+
+  async function loadHolders() {
+    const h = await api(`/tokens/${mint}/holders?limit=10`);
+    const s = h.snapshot;
+    const buckets = s ? Object.entries(s.buckets) : [];
+    const maxBucket = Math.max(1, ...buckets.map(([, v]) => v));
+    root.querySelector('#holders').innerHTML = `
+      ${s ? `<div class="kv"><span>Holders</span><b class="num">${s.total_holders.toLocaleString('en-US')}</b><span>Top 10</span><b class="num">${fmtPct(s.top_10_pct)}</b>
+        <span>Top 25</span><b class="num">${fmtPct(s.top_25_pct)}</b><span>Gini</span><b class="num">${s.gini === null ? '—' : Number(s.gini).toFixed(3)}</b></div>
+        ${buckets.map(([k, v]) => bar(k.replace('_plus', '+').replace('_', '–'), v, maxBucket)).join('')}` : '<span class="muted">no snapshot yet</span>'}
+      <table class="data compact"><thead><tr><th>Top holders</th><th class="num">Tokens</th><th class="num">Share</th></tr></thead><tbody>
+        ${h.top.map((x) => `<tr><td class="mono">${escapeHtml(shortAddr(x.owner, 5))}</td><td class="num">${fmtCompact(fromBaseUnits(x.amount, decimals))}</td><td class="num">${fmtPct(x.share_pct)}</td></tr>`).join('')}
+      </tbody></table>`;
+  }
+
+  root.querySelector('#tf').addEventListener('click', (ev) => {
+    const b = ev.target.closest('button[data-tf]');
+    if (!b) return;
+    for (const x of root.querySelectorAll('#tf button')) x.classList.toggle('active', x === b);
+    tf = b.dataset.tf;
+    void loadCandles();
+  });
+
+  // Live trades: prepend to the list and extend (or open) the last candle.
+  const off = feed.subscribe((m) => {
+    if (m.mint !== mint || m.kind !== 'trade') return;
+    const time = m.blockTime ?? Math.floor(Date.now() / 1000);
+    const body = root.querySelector('#trades tbody');
+    const trade = { ...m, time: new Date(time * 1000).toISOString(), sol_amount: m.solAmount, token_amount: m.tokenAmount, price_sol: m.priceSol };
+    body.insertAdjacentHTML('afterbegin', tradeRow(trade, decimals).replace('<tr class="', '<tr class="new '));
+    while (body.children.length > 100) body.lastElementChild.remove();
+    const price = Number(m.priceSol);
+    const bucket = time - (time % TF_SECONDS[tf]);
+    if (!lastBar || bucket > lastBar.time) lastBar = { time: bucket, open: price, high: price, low: price, close: price, volume_sol: 0 };
+    else if (bucket === lastBar.time) {
+      lastBar.high = Math.max(Number(lastBar.high), price);
+      lastBar.low = Math.min(Number(lastBar.low), price);
+      lastBar.close = price;
+    } else return; // older than the chart's last bar: the next reload includes it
+    lastBar.volume_sol = Number(lastBar.volume_sol) + fromBaseUnits(m.solAmount, 9);
+    candles.update({ time: lastBar.time, open: Number(lastBar.open), high: Number(lastBar.high), low: Number(lastBar.low), close: price });
+    volume.update({ time: lastBar.time, value: lastBar.volume_sol, color: price >= Number(lastBar.open) ? '#16c78466' : '#ea394366' });
+    const head = root.querySelector('#head-price');
+    if (head) head.textContent = fmtPrice(m.priceSol, 6);
+  });
+
+  const show = (sel) => (err) => {
+    const el = root.querySelector(sel);
+    if (el) el.innerHTML = `<span class="error">${escapeHtml(err.message)}</span>`;
+  };
+  void loadHead().catch(show('#head'));
+  void loadCandles().catch(show('#candle-count'));
+  void loadTrades().catch(show('#trades tbody'));
+  void loadScore().catch(show('#score'));
+  void loadHolders().catch(show('#holders'));
+  const refresh = setInterval(() => {
+    void loadScore().catch(() => {});
+    void loadHolders().catch(() => {});
+  }, 15_000);
+  return () => {
+    off();
+    clearInterval(refresh);
+    chart.remove();
+  };
+}

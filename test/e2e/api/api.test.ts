@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { forEachDbTarget, openTestDb, type TestDb } from '../../helpers/db.ts';
+import { startApi, type ApiHarness } from './harness.ts';
+
+/** The API end to end on every database target: real rows written by the storage writers, real Redis cache. */
+forEachDbTarget((target) => {
+  let db: TestDb;
+  let api: ApiHarness;
+  const get = async (url: string) => {
+    const res = await api.app.inject({ method: 'GET', url });
+    return { status: res.statusCode, body: res.headers['content-type']?.toString().includes('json') ? res.json() : res.body, headers: res.headers };
+  };
+
+  before(async () => {
+    db = await openTestDb(target);
+    api = await startApi(db);
+  });
+  after(async () => {
+    await api?.close();
+    await db?.close();
+  });
+
+  test('GET /tokens lists every token newest first and pages through them with the cursor', async () => {
+    const seen: string[] = [];
+    let url = '/tokens?limit=4';
+    for (let i = 0; i < 5 && url; i++) {
+      const { status, body } = await get(url);
+      assert.equal(status, 200);
+      seen.push(...body.data.map((t: { mint: string }) => t.mint));
+      url = body.next_cursor ? `/tokens?limit=4&cursor=${body.next_cursor}` : '';
+    }
+    const expected = api.market.tokens.map((t) => t.mint).reverse(); // launched in order, listed newest first
+    assert.deepEqual(seen, expected);
+  });
+
+  test('GET /tokens filters by platform and graduation, sorts by volume and progress', async () => {
+    const ll = (await get('/tokens?platform=launchlab')).body.data;
+    assert.ok(ll.length > 0);
+    assert.ok(ll.every((t: { platform: string }) => t.platform === 'launchlab'));
+    const grad = (await get('/tokens?graduated=true')).body.data;
+    assert.deepEqual(grad.map((t: { mint: string }) => t.mint), [api.market.tokens[0]!.mint]);
+    for (const sort of ['volume', 'progress', 'score']) {
+      const { status, body } = await get(`/tokens?sort=${sort}&limit=3`);
+      assert.equal(status, 200, sort);
+      assert.equal(body.data.length, 3);
+      const next = await get(`/tokens?sort=${sort}&limit=3&cursor=${body.next_cursor}`);
+      assert.equal(next.body.data.length, 3, `${sort}: second page`);
+      const all = [...body.data, ...next.body.data].map((t: { mint: string }) => t.mint);
+      assert.equal(new Set(all).size, 6, `${sort}: pages do not overlap`);
+    }
+    const vols = (await get('/tokens?sort=volume&limit=6')).body.data.map((t: { volume_24h_sol: string }) => Number(t.volume_24h_sol));
+    assert.deepEqual(vols, [...vols].sort((a, b) => b - a));
+  });
+
+  test('GET /tokens/:mint returns exact figures: last price string, 24 h count, pools; price read through the cache', async () => {
+    const tok = api.market.tokens[1]!;
+    const last = tok.trades[tok.trades.length - 1]!;
+    const first = await get(`/tokens/${tok.mint}`);
+    assert.equal(first.status, 200);
+    assert.equal(first.body.symbol, tok.symbol);
+    assert.equal(first.body.trades_24h, tok.trades.length);
+    assert.equal(first.body.price.price, last.priceSol.replace(/0+$/, ''));
+    assert.equal(first.body.price.source, 'database');
+    assert.equal(first.body.pools[0].address, tok.pool);
+    const second = await get(`/tokens/${tok.mint}`);
+    assert.equal(second.body.price.source, 'cache');
+    assert.equal(second.body.price.price, first.body.price.price);
+  });
+
+  test('GET /tokens/:mint/trades pages newest first without gaps or repeats', async () => {
+    const tok = api.market.tokens[2]!;
+    const sigs: string[] = [];
+    let cursor = '';
+    do {
+      const { status, body } = await get(`/tokens/${tok.mint}/trades?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(status, 200);
+      sigs.push(...body.data.map((t: { signature: string }) => t.signature));
+      cursor = body.next_cursor ?? '';
+    } while (cursor);
+    assert.deepEqual(sigs, tok.trades.map((t) => t.signature).reverse());
+    const sells = (await get(`/tokens/${tok.mint}/trades?side=sell&limit=500`)).body.data;
+    assert.equal(sells.length, tok.trades.filter((t) => t.side === 'sell').length);
+  });
+
+  test('GET /tokens/:mint/candles: OHLC of each bucket equals the raw trades (open/close by chain order)', async () => {
+    const tok = api.market.tokens[3]!;
+    const from = Math.min(...tok.trades.map((t) => t.blockTime!)) - 3600;
+    const to = Math.floor(Date.now() / 1000) + 60;
+    const { status, body } = await get(`/tokens/${tok.mint}/candles?tf=5m&from=${from}&to=${to}`);
+    assert.equal(status, 200);
+    const buckets = new Map<number, typeof tok.trades>();
+    for (const t of tok.trades) {
+      const b = t.blockTime! - (t.blockTime! % 300);
+      buckets.set(b, [...(buckets.get(b) ?? []), t]);
+    }
+    assert.equal(body.data.length, buckets.size);
+    for (const c of body.data) {
+      const trades = buckets.get(c.time)!;
+      assert.ok(trades, `bucket ${c.time}`);
+      assert.equal(c.trades, trades.length);
+      assert.equal(Number(c.open), Number(trades[0]!.priceSol));
+      assert.equal(Number(c.close), Number(trades[trades.length - 1]!.priceSol));
+      assert.equal(Number(c.high), Math.max(...trades.map((t) => Number(t.priceSol))));
+    }
+    for (const tf of ['1m', '1h', '1d']) assert.equal((await get(`/tokens/${tok.mint}/candles?tf=${tf}`)).status, 200);
+  });
+
+  test('holders, scores, hot, stats, health and metrics answer', async () => {
+    const mint = api.market.tokens[0]!.mint;
+    assert.equal((await get(`/tokens/${mint}/holders`)).status, 200);
+    assert.equal((await get(`/tokens/${mint}/scores`)).status, 200);
+    const hot = await get('/tokens/hot?limit=5');
+    assert.equal(hot.status, 200);
+    assert.equal(hot.body.data.length, 5, 'hot set falls back to activity before scoring runs');
+    const stats = await get('/stats');
+    assert.equal(stats.status, 200);
+    assert.equal(stats.body.tokens.total, 6);
+    assert.equal(stats.body.trades.last_24h, 6 * 40);
+    assert.equal((await get('/health')).body.status, 'ok');
+    const ready = await get('/ready');
+    assert.equal(ready.status, 200);
+    assert.equal(ready.body.ready, true);
+    const metrics = await get('/metrics');
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.body, /megatron_api_requests_total\{route="\/tokens\/:mint",method="GET",status="200"\}/);
+  });
+
+  test('unknown mints are 404 JSON on every per-token route', async () => {
+    const unknown = '11111111111111111111111111111111';
+    for (const suffix of ['', '/candles', '/trades', '/holders', '/scores']) {
+      const r = await get(`/tokens/${unknown}${suffix}`);
+      assert.equal(r.status, 404, suffix);
+      assert.equal(r.body.error, 'not_found');
+    }
+  });
+});
