@@ -1,3 +1,4 @@
+import { getCandles } from '../analytics/candles/query.ts';
 import { readHotTokens, readPrice, readScore, type PriceSnapshot } from '../cache/tokens.ts';
 import type { Cache } from '../cache/store.ts';
 import { cacheRequests, feedSubscribers, wallClockLag } from '../core/metrics.ts';
@@ -60,8 +61,8 @@ export class SqlApiData implements ApiData {
   /** Which analytics tables exist, probed once per minute (they arrive with later migrations). */
   private tables(): Promise<T.Schema> {
     return this.memo.get('schema', 60_000, async () => {
-      const r = (await this.db.query<{ scores: boolean; holder_snapshots: boolean }>(T.SCHEMA_PROBE)).rows[0]!;
-      return { scores: r.scores, holderSnapshots: r.holder_snapshots, holderBalances: null };
+      const r = (await this.db.query<{ scores: boolean; holder_snapshots: boolean; holder_balances: boolean }>(T.SCHEMA_PROBE)).rows[0]!;
+      return { scores: r.scores, holderSnapshots: r.holder_snapshots, holderBalances: r.holder_balances };
     });
   }
 
@@ -176,13 +177,25 @@ export class SqlApiData implements ApiData {
     return snap?.total_score ?? null;
   }
 
+  /** Candles through the analytics query surface (continuous aggregates or rollups, same relations). */
   async candles(mint: string, tf: Timeframe, from: number, to: number): Promise<M.Candle[]> {
-    const id = await this.requireTokenId(mint);
+    await this.requireTokenId(mint);
     const width = TIMEFRAMES[tf];
     const start = from - (from % width);
-    return this.memo.get(`candles:${id}:${tf}:${start}:${to}`, 1000, async () => {
-      const rows = (await this.db.query<Q.CandleRow>(Q.CANDLES_FROM_TRADES, [id, width, start, to])).rows;
-      return rows.map((r) => ({ ...r, time: Number(r.time) }));
+    return this.memo.get(`candles:${mint}:${tf}:${start}:${to}`, 1000, async () => {
+      const rows = await getCandles(this.db, mint, tf, new Date(start * 1000), new Date(to * 1000));
+      return rows.map((c) => ({
+        time: Math.floor(c.bucket.getTime() / 1000),
+        open: c.open,
+        high: c.high,
+        low: c.low,
+        close: c.close,
+        volume_token: c.volumeToken.toString(),
+        volume_quote: c.volumeQuote.toString(),
+        trades: Number(c.trades),
+        buyers: Number(c.buyers),
+        sellers: Number(c.sellers),
+      }));
     });
   }
 
@@ -211,10 +224,14 @@ export class SqlApiData implements ApiData {
     };
   }
 
-  async holders(mint: string, _limit: number): Promise<M.Holders> {
+  async holders(mint: string, limit: number): Promise<M.Holders> {
     const id = await this.requireTokenId(mint);
     const schema = await this.tables();
-    const s = schema.holderSnapshots ? (await this.db.query<Q.SnapshotRow>(Q.LATEST_SNAPSHOT, [id])).rows[0] : undefined;
+    const [snapshots, top] = await Promise.all([
+      schema.holderSnapshots ? this.db.query<Q.SnapshotRow>(Q.LATEST_SNAPSHOT, [id]) : Promise.resolve({ rows: [] }),
+      schema.holderBalances ? this.db.query<Q.TopHolderRow>(Q.TOP_HOLDERS, [mint, limit]) : Promise.resolve({ rows: [] }),
+    ]);
+    const s = snapshots.rows[0];
     return {
       snapshot: s
         ? {
@@ -226,7 +243,7 @@ export class SqlApiData implements ApiData {
             buckets: { '1_100': s.holders_1_100, '100_1k': s.holders_100_1k, '1k_10k': s.holders_1k_10k, '10k_plus': s.holders_10k_plus },
           }
         : null,
-      top: [],
+      top: top.rows,
     };
   }
 

@@ -67,9 +67,11 @@ export const Candle = z.object({
   high: dec('High'),
   low: dec('Low'),
   close: dec('Close'),
-  volume_token: dec('Token volume, whole tokens'),
-  volume_sol: dec('Quote volume, whole quote units'),
+  volume_token: dec('Token volume, base units'),
+  volume_quote: dec('Quote volume, base units (lamports for SOL)'),
   trades: z.number().int(),
+  buyers: z.number().int().describe('Distinct buying wallets'),
+  sellers: z.number().int().describe('Distinct selling wallets'),
 });
 export type Candle = z.infer<typeof Candle>;
 

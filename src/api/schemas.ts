@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TIMEFRAME_NAMES, type Timeframe } from '../analytics/candles/timeframes.ts';
 import { FEED_KINDS } from '../feed/messages.ts';
 
 /**
@@ -19,9 +20,9 @@ export const PLATFORMS = ['pumpfun', 'launchlab'] as const;
 export const TOKEN_SORTS = ['created', 'volume', 'score', 'progress'] as const;
 export type TokenSort = (typeof TOKEN_SORTS)[number];
 
-/** Timeframes of the candle query surface, with their bucket width in seconds. */
-export const TIMEFRAMES = { '1m': 60, '5m': 300, '1h': 3600, '1d': 86400 } as const;
-export type Timeframe = keyof typeof TIMEFRAMES;
+/** Bucket width in seconds of each timeframe of the analytics candle surface (typed by it, so none is missed). */
+export const TIMEFRAMES: Record<Timeframe, number> = { '1m': 60, '5m': 300, '1h': 3600, '1d': 86400 };
+export type { Timeframe };
 /** Most candles one request may ask for (a day of 1m candles is 1,440); checked by the route once defaults are applied. */
 export const MAX_CANDLES = 5000;
 
@@ -51,7 +52,7 @@ export const HotQuery = z.object({ limit: limit(100, 20) }).strict();
 
 export const CandlesQuery = z
   .object({
-    tf: z.enum(Object.keys(TIMEFRAMES) as [Timeframe, ...Timeframe[]]).default('1m').describe('Candle width'),
+    tf: z.enum(TIMEFRAME_NAMES as [Timeframe, ...Timeframe[]]).default('1m').describe('Candle width'),
     from: unixSeconds.optional().describe('First bucket start, unix seconds (default: `to` minus 300 candles)'),
     to: unixSeconds.optional().describe('End of range, unix seconds, exclusive (default: now)'),
   })

@@ -91,8 +91,8 @@ export function renderToken(root, mint, feed) {
     const to = Math.ceil(Date.now() / 1000);
     const { data } = await api(`/tokens/${mint}/candles?tf=${tf}&from=${to - TF_SECONDS[tf] * 500}&to=${to}`);
     candles.setData(data.map((c) => ({ time: c.time, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) })));
-    volume.setData(data.map((c) => ({ time: c.time, value: Number(c.volume_sol), color: Number(c.close) >= Number(c.open) ? '#16c78466' : '#ea394366' })));
-    lastBar = data.length ? { ...data[data.length - 1] } : null;
+    volume.setData(data.map((c) => ({ time: c.time, value: fromBaseUnits(c.volume_quote, 9), color: Number(c.close) >= Number(c.open) ? '#16c78466' : '#ea394366' })));
+    lastBar = data.length ? { ...data[data.length - 1], volume_sol: fromBaseUnits(data[data.length - 1].volume_quote, 9) } : null;
     root.querySelector('#candle-count').textContent = `${data.length} candles`;
     chart.timeScale().fitContent();
   }

@@ -32,34 +32,6 @@ export const TRADES_PAGE = `
   ORDER BY block_time DESC, signature DESC, ix_index DESC, inner_ix_index DESC
   LIMIT $7`;
 
-export interface CandleRow {
-  time: bigint;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume_token: string;
-  volume_sol: string;
-  trades: number;
-}
-
-/**
- * OHLCV straight from trades: $1 token id, $2 bucket width (s), $3 from, $4 to (unix s). Open and close are
- * the first and last trade in chain order (block time, slot, signature, instruction).
- */
-export const CANDLES_FROM_TRADES = `
-  SELECT (floor(extract(epoch FROM block_time) / $2::int) * $2::int)::bigint AS time,
-         (array_agg(price_per_token ORDER BY block_time, slot, signature, ix_index, inner_ix_index))[1]::text AS open,
-         max(price_per_token)::text AS high,
-         min(price_per_token)::text AS low,
-         (array_agg(price_per_token ORDER BY block_time DESC, slot DESC, signature DESC, ix_index DESC, inner_ix_index DESC))[1]::text AS close,
-         sum(token_amount_ui)::text AS volume_token,
-         sum(sol_amount_ui)::text AS volume_sol,
-         count(*)::int AS trades
-  FROM transactions
-  WHERE token_id = $1 AND block_time >= to_timestamp($3::bigint) AND block_time < to_timestamp($4::bigint)
-  GROUP BY 1 ORDER BY 1`;
-
 export interface PriceRow {
   price: string;
   signature: string;
@@ -117,3 +89,20 @@ export const LATEST_SNAPSHOT = `
   SELECT snapshot_time, total_holders, top_10_concentration::text, top_25_concentration::text, gini_coefficient::text,
          holders_1_100, holders_100_1k, holders_1k_10k, holders_10k_plus
   FROM holder_snapshots WHERE token_id = $1 ORDER BY snapshot_time DESC LIMIT 1`;
+
+export interface TopHolderRow {
+  owner: string;
+  amount: string;
+  share_pct: string;
+}
+
+/**
+ * Largest holders of mint $1 ($2 rows) with their share of all held tokens, from the exact balances
+ * (index on (mint, amount DESC) WHERE amount > 0).
+ */
+export const TOP_HOLDERS = `
+  WITH held AS (SELECT sum(amount) AS total FROM holder_balances WHERE mint = $1 AND amount > 0)
+  SELECT b.owner, b.amount::text, round(b.amount * 100 / NULLIF(held.total, 0), 4)::text AS share_pct
+  FROM holder_balances b, held
+  WHERE b.mint = $1 AND b.amount > 0
+  ORDER BY b.amount DESC, b.owner LIMIT $2`;

@@ -9,7 +9,7 @@ import type { TokenSort } from '../schemas.ts';
 export interface Schema {
   scores: boolean;
   holderSnapshots: boolean;
-  holderBalances: string | null;
+  holderBalances: boolean;
 }
 
 /** The latest total score of token `t`, or NULL while scoring has not run / does not exist. */
@@ -148,4 +148,5 @@ export const HOT_BY_ACTIVITY = `
 /** Which analytics tables exist. */
 export const SCHEMA_PROBE = `
   SELECT to_regclass('token_scores') IS NOT NULL AS scores,
-         to_regclass('holder_snapshots') IS NOT NULL AS holder_snapshots`;
+         to_regclass('holder_snapshots') IS NOT NULL AS holder_snapshots,
+         to_regclass('holder_balances') IS NOT NULL AS holder_balances`;

@@ -102,17 +102,36 @@ forEachDbTarget((target) => {
       assert.equal(Number(c.open), Number(trades[0]!.priceSol));
       assert.equal(Number(c.close), Number(trades[trades.length - 1]!.priceSol));
       assert.equal(Number(c.high), Math.max(...trades.map((t) => Number(t.priceSol))));
+      assert.equal(c.volume_quote, trades.reduce((a, t) => a + t.solAmount, 0n).toString());
     }
     for (const tf of ['1m', '1h', '1d']) assert.equal((await get(`/tokens/${tok.mint}/candles?tf=${tf}`)).status, 200);
   });
 
-  test('holders, scores, hot, stats, health and metrics answer', async () => {
+  test('holders: latest snapshot and top holders from exact balances, largest first', async () => {
+    const tok = api.market.tokens[1]!;
+    const { status, body } = await get(`/tokens/${tok.mint}/holders?limit=5`);
+    assert.equal(status, 200);
+    const buys = tok.trades.filter((t) => t.side === 'buy').sort((a, b) => (b.tokenAmount > a.tokenAmount ? 1 : -1));
+    assert.equal(body.snapshot.total_holders, buys.length);
+    assert.deepEqual(body.top.map((h: { owner: string }) => h.owner), buys.slice(0, 5).map((t) => t.user));
+    assert.equal(body.top[0].amount, buys[0]!.tokenAmount.toString());
+  });
+
+  test('scores and the hot set come from the scoring run (hot set served from the cache)', async () => {
     const mint = api.market.tokens[0]!.mint;
-    assert.equal((await get(`/tokens/${mint}/holders`)).status, 200);
-    assert.equal((await get(`/tokens/${mint}/scores`)).status, 200);
+    const scores = await get(`/tokens/${mint}/scores`);
+    assert.equal(scores.status, 200);
+    assert.equal(scores.body.data.length, 1);
+    const s = scores.body.data[0];
+    assert.equal(s.total, s.technical + s.holder + s.social);
     const hot = await get('/tokens/hot?limit=5');
     assert.equal(hot.status, 200);
-    assert.equal(hot.body.data.length, 5, 'hot set falls back to activity before scoring runs');
+    assert.equal(hot.body.data.length, 5);
+    const totals = hot.body.data.map((t: { score: number }) => t.score);
+    assert.deepEqual(totals, [...totals].sort((a, b) => b - a));
+  });
+
+  test('stats, health, ready and metrics answer', async () => {
     const stats = await get('/stats');
     assert.equal(stats.status, 200);
     assert.equal(stats.body.tokens.total, 6);

@@ -1,4 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { refreshCandles } from '../../../src/analytics/candles/refresh.ts';
+import { applyTokenBalances } from '../../../src/analytics/holders/balances.ts';
+import { takeHolderSnapshots } from '../../../src/analytics/holders/snapshot.ts';
+import { scoreTokens } from '../../../src/analytics/scores/run.ts';
 import { openCache } from '../../../src/cache/open.ts';
 import type { Cache } from '../../../src/cache/store.ts';
 import { SqlApiData } from '../../../src/api/data.ts';
@@ -7,7 +11,7 @@ import { EventWriter } from '../../../src/db/writer.ts';
 import type { Db } from '../../../src/db/types.ts';
 import { MemoryLiveFeed, type LiveFeed } from '../../../src/feed/live-feed.ts';
 import { uniqueSuffix } from '../../helpers/db.ts';
-import { syntheticMarket, type SyntheticMarket } from './market.ts';
+import { holderBalances, syntheticMarket, type SyntheticMarket } from './market.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -19,10 +23,19 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-/** Stores a synthetic market through the storage writers, in one transaction. */
-export async function seedMarket(db: Db, market: SyntheticMarket): Promise<void> {
+/**
+ * Stores a synthetic market through the storage writers, then runs the analytics the scheduler would
+ * run: holder balances (each buyer holds what it bought), candle refresh, holder snapshots, scores.
+ */
+export async function seedMarket(db: Db, market: SyntheticMarket, cache: Cache): Promise<void> {
   const writer = new EventWriter(db);
-  await writer.transaction((w) => w.writeEvents(market.events, 'test'));
+  await writer.transaction(async (w) => {
+    await w.writeEvents(market.events, 'test');
+    await applyTokenBalances(w.tx, holderBalances(market));
+  });
+  await refreshCandles(db);
+  await takeHolderSnapshots(db);
+  await scoreTokens(db, cache, { metadataTimeoutMs: 200 });
 }
 
 /**
@@ -31,8 +44,8 @@ export async function seedMarket(db: Db, market: SyntheticMarket): Promise<void>
  */
 export async function startApi(db: Db, opts: { market?: SyntheticMarket; rateLimit?: RateLimitOptions | null; maxLagSeconds?: number } = {}): Promise<ApiHarness> {
   const market = opts.market ?? syntheticMarket({ tokens: 6, tradesPerToken: 40 });
-  await seedMarket(db, market);
   const cache = await openCache({ redisUrl: REDIS_URL, keyPrefix: `megatron:test:${uniqueSuffix()}:` });
+  await seedMarket(db, market, cache);
   const feed = new MemoryLiveFeed();
   const data = new SqlApiData({ db, cache, feed, maxLagSeconds: opts.maxLagSeconds ?? 600 });
   const app = await buildServer({ data, feed, rateLimit: opts.rateLimit ?? null });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import bs58 from 'bs58';
+import type { HolderBalanceRow } from '../../../src/analytics/holders/balances.ts';
 import type { LaunchpadEvent, MigratedEvent, TokenCreatedEvent, TradeEvent } from '../../../src/core/events.ts';
 
 /**
@@ -99,4 +100,9 @@ export function syntheticMarket(opts: { tokens: number; tradesPerToken: number; 
     tokens.push({ mint, pool, platform, symbol, trades });
   }
   return { events, tokens };
+}
+
+/** Each buyer holds what it bought (every trade has its own wallet), the creator holds nothing. */
+export function holderBalances(market: SyntheticMarket): HolderBalanceRow[] {
+  return market.tokens.flatMap((t) => t.trades.filter((x) => x.side === 'buy').map((x) => ({ mint: t.mint, owner: x.user, amount: x.tokenAmount, slot: x.slot })));
 }

@@ -131,3 +131,22 @@ test('per-client rate limit answers 429 JSON once the window is used up; probes 
     await limited.close();
   }
 });
+
+test('/ready is 503 while the newest committed trade lags more than the limit (catching up)', async () => {
+  // Its own database: the shared one holds this file's fresh market.
+  const fresh = await openTestDb(DB_TARGETS.find((t) => t.name === 'pglite')!);
+  const old = Math.floor(Date.now() / 1000) - 7200;
+  const lagging = await startApi(fresh, { market: syntheticMarket({ tokens: 1, tradesPerToken: 2, now: old }), maxLagSeconds: 60 });
+  try {
+    const res = await lagging.app.inject({ method: 'GET', url: '/ready' });
+    assert.equal(res.statusCode, 503);
+    const body = res.json() as { ready: boolean; lag_seconds: number; reason: string };
+    assert.equal(body.ready, false);
+    assert.ok(body.lag_seconds > 7000, String(body.lag_seconds));
+    assert.match(body.reason, /catching up/);
+    assert.equal((await lagging.app.inject({ method: 'GET', url: '/health' })).statusCode, 200, 'alive while not ready');
+  } finally {
+    await lagging.close();
+    await fresh.close();
+  }
+});
