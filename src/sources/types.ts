@@ -26,6 +26,14 @@ export type SourceItem =
       /** True once the source backfilled the gap itself (RPC); false when the gap is only reported. */
       backfilled: boolean;
       reason: string;
+    }
+  | {
+      /** A record the source received but could not normalize (replay files): the pipeline quarantines it. */
+      kind: 'invalid';
+      /** The record as received (text), kept in quarantine for inspection. */
+      raw: string;
+      reason: string;
+      receivedAtMs: number;
     };
 
 export interface SourceStartOptions {

@@ -46,23 +46,31 @@ export class SimulateSource implements TransactionSource {
   constructor(private readonly options: SimulateOptions = {}) {}
 
   async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
-    const rate = this.options.rate ?? Infinity;
-    const startedAt = Date.now();
-    let emitted = 0;
+    const pacer = createPacer(this.options.rate, opts.signal);
     for (const sim of simulatedTransactions(this.options, opts.checkpoint)) {
+      await pacer();
       if (opts.signal.aborted) return;
-      if (Number.isFinite(rate)) {
-        const dueAt = startedAt + (emitted * 1000) / rate;
-        const wait = dueAt - Date.now();
-        if (wait > 1) await sleep(wait, opts.signal);
-        if (opts.signal.aborted) return;
-      } else if ((emitted & 1023) === 1023) {
-        await yieldToEventLoop(); // let timers and I/O run when the consumer never waits
-      }
-      emitted++;
       yield { kind: 'tx', tx: sim.tx, receivedAtMs: Date.now() };
     }
   }
+}
+
+/**
+ * Holds each call until its turn at `rate` per second (undefined/Infinity: never waits, but yields to the
+ * event loop every 1024 calls so timers and I/O still run when the consumer never waits).
+ */
+export function createPacer(rate: number | undefined, signal: AbortSignal): () => Promise<void> {
+  const startedAt = Date.now();
+  let calls = 0;
+  return async () => {
+    const n = calls++;
+    if (rate === undefined || !Number.isFinite(rate)) {
+      if ((n & 1023) === 1023) await yieldToEventLoop();
+      return;
+    }
+    const wait = startedAt + (n * 1000) / rate - Date.now();
+    if (wait > 1) await sleep(wait, signal);
+  };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,0 +1,109 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { Command } from 'commander';
+import type { Config } from '../config.ts';
+import { UsageError } from '../core/errors.ts';
+import { simulatedTransactions, toRpcJson, type SimulateOptions } from '../sources/simulate/index.ts';
+import { createPacer } from '../sources/simulate/source.ts';
+
+/** The flags of `megatron simulate` as commander hands them over (strings). */
+export interface SimulateFlags {
+  out?: string;
+  count?: string;
+  duration?: string;
+  seed?: string;
+  rate?: string;
+  startSlot?: string;
+  startTime?: string;
+  txPerSlot?: string;
+  slotsPerSecond?: string;
+}
+
+/** Adds the simulator's options to a command (shared with commands that run the simulator as a source). */
+export function addSimulateOptions(command: Command): Command {
+  return command
+    .option('--seed <s>', 'seed: same seed, same transactions', '1')
+    .option('--count <n>', 'number of transactions (default: unlimited)')
+    .option('--duration <s>', 'seconds of simulated chain time')
+    .option('--rate <tx/s>', 'transactions per second of wall clock, or "unlimited"', 'unlimited')
+    .option('--start-slot <n>', 'first slot')
+    .option('--start-time <t>', 'block time of the first slot: unix seconds, ISO date, or "now"')
+    .option('--tx-per-slot <n>', 'mean transactions per slot')
+    .option('--slots-per-second <n>', 'slots per second of chain time');
+}
+
+const positiveInt = (name: string, v: string): number => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got ${v}`);
+  return n;
+};
+const positive = (name: string, v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got ${v}`);
+  return n;
+};
+
+/**
+ * Flags → simulator options. `now` is the only way wall-clock time enters the data (for a live demo);
+ * everything else is reproducible from the flags.
+ */
+export function parseSimulateFlags(flags: SimulateFlags, nowMs = Date.now()): SimulateOptions {
+  const options: SimulateOptions = {};
+  if (flags.seed !== undefined) options.seed = /^\d+$/.test(flags.seed) && Number(flags.seed) <= 0xffffffff ? Number(flags.seed) : flags.seed;
+  if (flags.count !== undefined) options.count = positiveInt('count', flags.count);
+  if (flags.duration !== undefined) options.durationSeconds = positive('duration', flags.duration);
+  if (flags.rate !== undefined && flags.rate !== 'unlimited') options.rate = positive('rate', flags.rate);
+  if (flags.startSlot !== undefined) options.startSlot = positiveInt('start-slot', flags.startSlot);
+  if (flags.txPerSlot !== undefined) options.txPerSlot = positiveInt('tx-per-slot', flags.txPerSlot);
+  if (flags.slotsPerSecond !== undefined) options.slotsPerSecond = positive('slots-per-second', flags.slotsPerSecond);
+  if (flags.startTime !== undefined) {
+    const t = flags.startTime;
+    const ms = t === 'now' ? nowMs : /^\d+$/.test(t) ? Number(t) * 1000 : Date.parse(t);
+    if (!Number.isFinite(ms)) throw new UsageError(`--start-time must be unix seconds, an ISO date or "now", got ${t}`);
+    options.startTime = Math.floor(ms / 1000);
+  }
+  return options;
+}
+
+/** JSON Lines of getTransaction results to a file (gzip when it ends in .gz) or stdout, with backpressure. */
+async function writeJsonl(out: string, options: SimulateOptions): Promise<number> {
+  const gzip = out.endsWith('.gz');
+  const file: Writable = out === '-' ? process.stdout : createWriteStream(out);
+  const sink: Writable = gzip ? createGzip() : file;
+  if (gzip) sink.pipe(file);
+  let written = 0;
+  const write = async (line: string): Promise<void> => {
+    if (!sink.write(line)) await once(sink, 'drain');
+  };
+  const abort = new AbortController();
+  const pacer = createPacer(options.rate, abort.signal);
+  for (const sim of simulatedTransactions(options)) {
+    await pacer();
+    await write(`${JSON.stringify(toRpcJson(sim.tx, sim.envelope))}\n`);
+    written++;
+  }
+  if (out !== '-' || gzip) {
+    sink.end();
+    await finished(file);
+  }
+  return written;
+}
+
+/** `megatron simulate --out FILE|-`: simulated getTransaction results as JSONL. */
+export function register(program: Command, _config: Config): void {
+  addSimulateOptions(program.command('simulate'))
+    .description('simulate pump.fun and LaunchLab activity; writes getTransaction JSON lines (gzip for *.gz)')
+    .option('--out <file>', 'output file (.gz = gzip), or - for stdout')
+    .action(async (flags: SimulateFlags) => {
+      if (flags.out === undefined) throw new UsageError('--out FILE|- is required');
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+        throw err;
+      });
+      const written = await writeJsonl(flags.out, parseSimulateFlags(flags));
+      if (flags.out !== '-') process.stderr.write(`megatron simulate: wrote ${written} transactions to ${flags.out}\n`);
+    });
+}

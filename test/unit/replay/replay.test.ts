@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { decodeTransaction } from '../../../src/decoders/index.ts';
+import { ReplaySource, scanJsonRecords } from '../../../src/sources/replay/index.ts';
+import { expectedEvents, simulatedTransactions, toRpcJson } from '../../../src/sources/simulate/index.ts';
+import type { Checkpoint, SourceItem } from '../../../src/sources/types.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const fixtures = path.resolve(repoRoot, '../shared/fixtures');
+
+async function collect(files: string[], checkpoint: Checkpoint | null = null, extra: Partial<ConstructorParameters<typeof ReplaySource>[0]> = {}): Promise<SourceItem[]> {
+  const items: SourceItem[] = [];
+  for await (const item of new ReplaySource({ files, ...extra }).stream({ checkpoint, signal: new AbortController().signal })) items.push(item);
+  return items;
+}
+
+const signatures = (items: SourceItem[]): string[] => items.flatMap((i) => (i.kind === 'tx' ? [i.tx.signature] : []));
+
+async function* chunks(text: string, size: number): AsyncGenerator<string> {
+  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+}
+
+describe('replay: record scanner', () => {
+  const objects = [{ a: 1, s: 'x}]"{[' }, { b: [1, { c: '\\"' }] }, { d: 'é€😀' }];
+  for (const [name, text] of [
+    ['JSON array', JSON.stringify(objects, null, 2)],
+    ['JSONL', objects.map((o) => JSON.stringify(o)).join('\n') + '\n'],
+    ['concatenated', objects.map((o) => JSON.stringify(o)).join('')],
+  ] as const) {
+    it(`${name}: same records whatever the chunk size`, async () => {
+      for (const size of [1, 3, 7, 1_000]) {
+        const records: unknown[] = [];
+        for await (const r of scanJsonRecords(chunks(text, size))) records.push(JSON.parse(r));
+        assert.deepEqual(records, objects, `chunk size ${size}`);
+      }
+    });
+  }
+
+  it('a single object, stray text and a truncated tail come out as records to report', async () => {
+    const out: string[] = [];
+    for await (const r of scanJsonRecords(chunks('{"x":1}\nnot json\n{"y":', 4))) out.push(r);
+    assert.deepEqual(out, ['{"x":1}', 'not json', '{"y":']);
+  });
+});
+
+describe('replay: simulated files', () => {
+  let dir: string;
+  const options = { seed: 17, count: 3_000 };
+  const sims = [...simulatedTransactions(options)];
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'megatron-replay-'));
+    const lines = sims.map((s) => JSON.stringify(toRpcJson(s.tx, s.envelope))).join('\n') + '\n';
+    await writeFile(path.join(dir, 'sim.jsonl.gz'), gzipSync(lines));
+    await writeFile(path.join(dir, 'sim.json'), `[${sims.slice(0, 50).map((s) => JSON.stringify(toRpcJson(s.tx, s.envelope))).join(',\n')}]`);
+    await writeFile(path.join(dir, 'broken.jsonl'), `${JSON.stringify(toRpcJson(sims[0]!.tx, sims[0]!.envelope))}\n{"slot": 1}\n{oops\n`);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('a .jsonl.gz of simulated transactions replays to the same RawTx and the ground-truth events', async () => {
+    const items = await collect([path.join(dir, 'sim.jsonl.gz')]);
+    assert.equal(items.length, sims.length);
+    items.forEach((item, i) => {
+      assert.equal(item.kind, 'tx');
+      if (item.kind === 'tx') assert.deepEqual(item.tx, sims[i]!.tx);
+    });
+    const decoded = items.flatMap((i) => (i.kind === 'tx' ? decodeTransaction(i.tx).events : []));
+    const key = (e: { type: string; signature: string; ixIndex: number; innerIxIndex: number }) => `${e.type}:${e.signature}:${e.ixIndex}:${e.innerIxIndex}`;
+    assert.deepEqual(new Set(decoded.map(key)), new Set(expectedEvents(options).map(key)));
+  });
+
+  it('a JSON array file streams element by element', async () => {
+    assert.deepEqual(signatures(await collect([path.join(dir, 'sim.json')])), sims.slice(0, 50).map((s) => s.tx.signature));
+  });
+
+  it('resumes after the checkpoint (signature inside its slot, or the whole slot)', async () => {
+    const cut = sims[1_000]!.tx;
+    const resumed = signatures(await collect([path.join(dir, 'sim.jsonl.gz')], { slot: cut.slot, signature: cut.signature }));
+    assert.deepEqual(resumed, sims.slice(1_001).map((s) => s.tx.signature));
+    const bySlot = signatures(await collect([path.join(dir, 'sim.jsonl.gz')], { slot: cut.slot, signature: null }));
+    assert.deepEqual(bySlot, sims.filter((s) => s.tx.slot > cut.slot).map((s) => s.tx.signature));
+  });
+
+  it('records that do not normalize become invalid items with their reason and text', async () => {
+    const items = await collect([path.join(dir, 'broken.jsonl')]);
+    assert.deepEqual(items.map((i) => i.kind), ['tx', 'invalid', 'invalid']);
+    const [, missing, bad] = items as [SourceItem, Extract<SourceItem, { kind: 'invalid' }>, Extract<SourceItem, { kind: 'invalid' }>];
+    assert.equal(missing.raw, '{"slot": 1}');
+    assert.match(missing.reason, /\w/);
+    assert.match(bad.reason, /^bad_json/);
+  });
+
+  it('recorded pace follows block times, scaled by speed', async () => {
+    // 60 transactions spanning 2 s of block time (5 slots) at speed 8 → about 250 ms.
+    const slotEnd = sims.findIndex((s) => s.tx.blockTime! >= sims[0]!.tx.blockTime! + 2);
+    const file = path.join(dir, 'paced.jsonl');
+    await writeFile(file, sims.slice(0, slotEnd + 1).map((s) => JSON.stringify(toRpcJson(s.tx, s.envelope))).join('\n'));
+    const started = Date.now();
+    await collect([file], null, { pace: 'recorded', speed: 8 });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= 230 && elapsed < 2_000, `took ${elapsed} ms`);
+  });
+});
+
+describe('replay: real fixtures', () => {
+  const skip = existsSync(fixtures) ? false : `../shared/fixtures not found at ${fixtures}`;
+  it('replays every full-transaction fixture: transactions decode, unreadable entries are invalid with a reason', { skip }, async () => {
+    const files = ['pumpfun', 'raydium-launchlab'].flatMap((d) =>
+      readdirSync(path.join(fixtures, d)).filter((f) => f.endsWith('.json')).map((f) => path.join(fixtures, d, f)),
+    );
+    const items = await collect(files);
+    const txs = items.filter((i) => i.kind === 'tx');
+    const invalid = items.filter((i) => i.kind === 'invalid');
+    assert.ok(txs.length >= 25, `${txs.length} transactions`);
+    for (const i of invalid) assert.ok(i.kind === 'invalid' && i.reason.length > 0 && i.raw.startsWith('{'));
+    const events = txs.flatMap((i) => (i.kind === 'tx' ? decodeTransaction(i.tx).events : []));
+    assert.ok(events.filter((e) => e.type === 'trade').length >= 25);
+    assert.ok(events.some((e) => e.type === 'pool_created') && events.some((e) => e.type === 'token_created'));
+  });
+});
