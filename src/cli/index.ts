@@ -16,6 +16,7 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./holders.ts'),
   () => import('./score.ts'),
   () => import('./serve.ts'),
+  () => import('./simulate.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
