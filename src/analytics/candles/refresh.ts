@@ -1,8 +1,8 @@
 import type { Db } from '../../db/types.ts';
 import { TIMEFRAME_NAMES, TIMEFRAMES } from './timeframes.ts';
 
-/** Start offsets of the timescale refresh policies (migration timescale/0021), per timeframe. */
-const POLICY_START = { '1m': '2 hours', '5m': '2 hours', '1h': '1 day', '1d': '3 days' } as const;
+/** End offsets of the timescale refresh policies (migration timescale/0021), per timeframe. */
+const POLICY_END = { '1m': '1 minute', '5m': '5 minutes', '1h': '1 hour', '1d': '1 day' } as const;
 
 export interface CandleRefreshResult {
   flavour: Db['flavour'];
@@ -14,9 +14,12 @@ export interface CandleRefreshResult {
  * Brings every candle level up to date with the trades, lowest level first.
  *
  * Timescale: runs each level's refresh policy with `CALL run_job` where TimescaleDB has no background
- * workers (the embedded database), then refreshes whatever is still invalidated before the policy's
- * window — trades backfilled hours or days late, which the seed's 2-hour policy would never revisit.
- * TimescaleDB only recomputes invalidated ranges, so that second call is cheap when nothing is late.
+ * workers (the embedded database), then refreshes everything still invalidated up to the policy's end:
+ * trades backfilled hours or days late, which the seed's 2-hour policy never revisits, and ranges the
+ * policy left (measured: a policy run can leave an invalidated bucket inside its own window, and a
+ * refresh window covers whole buckets only, so policy start and a catch-up end never meet exactly).
+ * TimescaleDB recomputes only invalidated ranges, so the catch-up is cheap when nothing is late; the
+ * real-time tail serves the rest.
  *
  * Plain: recomputes exactly the buckets touched since the last refresh (megatron_refresh_candles).
  */
@@ -39,7 +42,7 @@ export async function refreshCandles(db: Db): Promise<CandleRefreshResult> {
         jobsRun += 1;
       }
     }
-    await db.query(`CALL refresh_continuous_aggregate('${view}', NULL, now() - INTERVAL '${POLICY_START[tf]}')`);
+    await db.query(`CALL refresh_continuous_aggregate('${view}', NULL, now() - INTERVAL '${POLICY_END[tf]}')`);
   }
   return { flavour: 'timescale', work: jobsRun };
 }

@@ -3,10 +3,11 @@ import { test } from 'node:test';
 import { checkCandles } from '../../../src/analytics/candles/check.ts';
 import { getCandles } from '../../../src/analytics/candles/query.ts';
 import { refreshCandles } from '../../../src/analytics/candles/refresh.ts';
+import { TIMEFRAME_NAMES } from '../../../src/analytics/candles/timeframes.ts';
 import type { TradeEvent } from '../../../src/core/events.ts';
 import type { Db } from '../../../src/db/types.ts';
 import { EventWriter } from '../../../src/db/writer.ts';
-import { forEachDbTarget, openTestDb } from '../../helpers/db.ts';
+import { DB_TARGETS, forEachDbTarget, openTestDb } from '../../helpers/db.ts';
 import { market, traffic } from './traffic.ts';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -75,4 +76,29 @@ forEachDbTarget((target) => {
       await db.close();
     }
   });
+});
+
+test('both flavours serve identical candles for the same trades', { skip: DB_TARGETS.find((t) => t.name === 'postgres')!.skip }, async () => {
+  const markets = [market(), market()];
+  const t0 = now();
+  const trades = traffic(markets, t0 - 3 * 3600, t0 - 30, 500, 9);
+  const dbs = await Promise.all((['pglite', 'postgres'] as const).map((name) => openTestDb(DB_TARGETS.find((t) => t.name === name)!)));
+  try {
+    const served = [];
+    for (const db of dbs) {
+      // late trades out of order: the last 50 go in first
+      await write(db, trades.slice(-50));
+      await refreshCandles(db);
+      await write(db, trades.slice(0, -50));
+      await refreshCandles(db);
+      const all = [];
+      for (const m of markets) for (const tf of TIMEFRAME_NAMES) all.push(await getCandles(db, m.mint, tf, DAY_AGO(), new Date(Date.now() + 86_400_000)));
+      served.push(all);
+    }
+    assert.deepEqual(dbs.map((d) => d.flavour), ['timescale', 'plain']);
+    assert.ok(served[0]!.flat().length > 2 * 180);
+    assert.deepEqual(served[0], served[1]);
+  } finally {
+    await Promise.all(dbs.map((d) => d.close()));
+  }
 });
