@@ -78,7 +78,7 @@ export function renderToken(root, mint, feed) {
       <div class="figures">
         <div><label>Price (SOL)</label><b class="num" id="head-price">${fmtPrice(p.price ?? t.price_sol, 6)}</b></div>
         <div><label>1h change</label><b class="num ${Number(p.change_1h) >= 0 ? 'up-text' : 'down-text'}">${fmtSigned(p.change_1h)}</b></div>
-        <div><label>Vol 1h</label><b class="num">${fmtCompact(p.volume_1h)}</b></div>
+        <div><label>Vol 1h</label><b class="num">${fmtCompact(fromBaseUnits(p.volume_1h, 9))}</b></div>
         <div><label>Vol 24h</label><b class="num">${fmtCompact(t.volume_24h_sol)}</b></div>
         <div><label>Trades 24h</label><b class="num">${t.trades_24h.toLocaleString('en-US')}</b></div>
         <div><label>Curve</label><b class="prog">${progressBar(t.progress_pct)}</b></div>

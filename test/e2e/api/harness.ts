@@ -7,6 +7,7 @@ import { openCache } from '../../../src/cache/open.ts';
 import type { Cache } from '../../../src/cache/store.ts';
 import { SqlApiData } from '../../../src/api/data.ts';
 import { buildServer, type RateLimitOptions } from '../../../src/api/server.ts';
+import { setCheckpoint } from '../../../src/db/checkpoints.ts';
 import { EventWriter } from '../../../src/db/writer.ts';
 import type { Db } from '../../../src/db/types.ts';
 import { MemoryLiveFeed, type LiveFeed } from '../../../src/feed/live-feed.ts';
@@ -32,6 +33,8 @@ export async function seedMarket(db: Db, market: SyntheticMarket, cache: Cache):
   await writer.transaction(async (w) => {
     await w.writeEvents(market.events, 'test');
     await applyTokenBalances(w.tx, holderBalances(market));
+    const last = market.events[market.events.length - 1]!;
+    await setCheckpoint(w.tx, 'test', { slot: last.slot, signature: last.signature });
   });
   await refreshCandles(db);
   await takeHolderSnapshots(db);

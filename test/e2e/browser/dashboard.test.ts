@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { DB_TARGETS, openTestDb, type TestDb } from '../../helpers/db.ts';
+import { startApi, type ApiHarness } from '../api/harness.ts';
+import { key, signature, syntheticMarket, SOL_MINT } from '../api/market.ts';
+
+/**
+ * The dashboard in Debian's Chromium (driven by playwright-core, which never downloads a browser) against
+ * a running API over a database holding a simulated market. Each page is checked for real content and
+ * saved as a screenshot in test-artifacts/.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
+const skip = existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium); browser tests skipped`;
+
+describe('dashboard in Chromium', { skip }, () => {
+  let db: TestDb;
+  let api: ApiHarness;
+  let base: string;
+  let context: BrowserContext;
+  let profile: string;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    db = await openTestDb(DB_TARGETS.find((t) => t.name === 'pglite')!);
+    api = await startApi(db, { market: syntheticMarket({ tokens: 14, tradesPerToken: 80 }) });
+    await api.app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    profile = mkdtempSync(path.join(os.tmpdir(), 'megatron-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await api?.close();
+    await db?.close();
+  });
+
+  async function open(hash: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${hash}: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`${hash}: ${msg.text()}`);
+    });
+    await page.goto(`${base}/${hash}`);
+    return page;
+  }
+
+  test('markets: hot tokens with scores, launches feed and token list; live launch and trade arrive over SSE', async () => {
+    const page = await open('#/');
+    await page.locator('#hot tbody tr[data-mint]').nth(9).waitFor();
+    const hotRows = await page.locator('#hot tbody tr[data-mint]').count();
+    assert.ok(hotRows >= 10, `hot rows: ${hotRows}`);
+    const firstScore = await page.locator('#hot tbody tr[data-mint] .score').first().textContent();
+    assert.match(firstScore ?? '', /^\d+$/);
+    assert.ok((await page.locator('#launches li').count()) >= 14);
+    await page.locator('#all tbody tr[data-mint]').nth(13).waitFor();
+    await page.locator('#live.live').waitFor();
+
+    // Live: a launch is prepended to the feed; a trade on a hot token moves its price cell.
+    const mint = key();
+    await api.feed.publish([{
+      type: 'token_created', program: 'pumpfun', signature: signature(), slot: 1, blockTime: Math.floor(Date.now() / 1000), ixIndex: 0, innerIxIndex: -1,
+      mint, name: 'Live Launch', symbol: 'LIVE', uri: '', creator: key(), user: key(), bondingCurve: key(), quoteMint: SOL_MINT, tokenProgram: null,
+      decimals: 6, totalSupply: null, virtualTokenReserves: null, virtualSolReserves: null, realTokenReserves: null, isMayhemMode: null, ixName: 'create',
+    }]);
+    await page.locator('#launches li').first().filter({ hasText: 'LIVE' }).waitFor();
+    const hotMint = await page.locator('#hot tbody tr[data-mint]').first().getAttribute('data-mint');
+    const hotToken = api.market.tokens.find((t) => t.mint === hotMint)!;
+    await api.feed.publish([{ ...hotToken.trades[0]!, signature: signature(), priceSol: '0.00000004321987654321', blockTime: Math.floor(Date.now() / 1000) }]);
+    await page.locator(`#hot tr[data-mint="${hotMint}"] .price`).filter({ hasText: '0.0₇4321' }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-markets.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('token page: candlestick chart with timeframe switch, trades, holders and score breakdown', async () => {
+    const tok = api.market.tokens[1]!;
+    const page = await open(`#/token/${tok.mint}`);
+    await page.locator('#head h1').filter({ hasText: tok.symbol }).waitFor();
+    await page.locator('#chart canvas').first().waitFor();
+    await page.locator('#candle-count').filter({ hasText: /[1-9]\d* candles/ }).waitFor();
+    assert.equal(await page.locator('#trades tbody tr.buy, #trades tbody tr.sell').count(), 50);
+    await page.locator('#score .score-total b').waitFor();
+    assert.match((await page.locator('#holders .kv').textContent()) ?? '', /Holders\s*\d+/);
+    assert.ok((await page.locator('#holders table tbody tr').count()) >= 5);
+    const price = await page.locator('#head-price').textContent();
+    assert.match(price ?? '', /^0\.0[₀-₉]+\d+$/, `subscript price: ${price}`);
+    for (const tf of ['5m', '1h', '1d', '1m']) {
+      await page.click(`#tf button[data-tf="${tf}"]`);
+      await page.locator(`#tf button.active[data-tf="${tf}"]`).waitFor();
+      await page.locator('#candle-count').filter({ hasText: /[1-9]\d* candles/ }).waitFor();
+    }
+    await page.click('#tf button[data-tf="1m"]');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-token.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('system page: ingest rate, lag, readiness, quarantine, cache, checkpoints and jobs', async () => {
+    const page = await open('#/system');
+    await page.locator('.cards .card').nth(11).waitFor();
+    const text = (await page.locator('#sys').textContent()) ?? '';
+    for (const label of ['Ingest', 'Lag', 'Ready', 'Quarantine', 'Trades 24h', 'Cache', 'Live feed', 'Checkpoints', 'Jobs']) assert.ok(text.includes(label), label);
+    assert.match(text, /Trades 24h\s*1,120/);
+    assert.match(text, /Checkpoints.*test\s*\d+/s, 'the checkpoint written with the market');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-system.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('no page raised a script error or failed a request', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
