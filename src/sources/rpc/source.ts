@@ -64,6 +64,12 @@ export interface RpcSourceOptions {
   backoff?: BackoffOptions;
 }
 
+/** What the node returned but could not be normalized: yielded as an `invalid` item for quarantine. */
+interface Unreadable {
+  raw: string;
+  reason: string;
+}
+
 interface SignatureInfo {
   signature: string;
   slot: number;
@@ -175,7 +181,7 @@ export class RpcSource implements TransactionSource {
         if (item === undefined) break;
         this.stats.queueHighWater = Math.max(this.stats.queueHighWater, queue.highWater);
         if (item.kind === 'gap') this.stats.gaps++;
-        else this.stats.emitted++;
+        else if (item.kind === 'tx') this.stats.emitted++;
         yield item;
       }
     } finally {
@@ -328,11 +334,13 @@ export class RpcSource implements TransactionSource {
       if (signal.aborted) return;
       for (const s of chunk) state.recent.add(s.signature);
       const receivedAtMs = Date.now();
-      const txs = (await Promise.all(chunk.map((s) => this.fetchTransaction(s.signature, signal, false)))).filter((t) => t !== null);
+      const fetched = (await Promise.all(chunk.map((s) => this.fetchTransaction(s.signature, signal, false)))).filter((t) => t !== null);
       // Per-address lists cannot say how two programs' transactions interleave in a block; the node's
       // transactionIndex can, when it sends one.
-      txs.sort((a, b) => a.slot - b.slot || (a.indexInBlock ?? Infinity) - (b.indexInBlock ?? Infinity));
-      for (const tx of txs) await this.emit(state, queue, tx, receivedAtMs, signal);
+      const slotOf = (t: RawTx | Unreadable) => ('slot' in t ? t.slot : Infinity);
+      const indexOf = (t: RawTx | Unreadable) => ('slot' in t ? (t.indexInBlock ?? Infinity) : Infinity);
+      fetched.sort((a, b) => slotOf(a) - slotOf(b) || indexOf(a) - indexOf(b));
+      for (const tx of fetched) await this.emit(state, queue, tx, receivedAtMs, signal);
     }
   }
 
@@ -366,7 +374,7 @@ export class RpcSource implements TransactionSource {
    * getTransaction (maxSupportedTransactionVersion 0) → RawTx. A notified transaction can be briefly
    * unknown to the node that notified it: null answers are retried for `fetchNullTimeoutMs`.
    */
-  private async fetchTransaction(signature: string, signal: AbortSignal, fresh: boolean): Promise<RawTx | null> {
+  private async fetchTransaction(signature: string, signal: AbortSignal, fresh: boolean): Promise<RawTx | Unreadable | null> {
     const deadline = Date.now() + (fresh ? this.o.fetchNullTimeoutMs : Math.min(2_000, this.o.fetchNullTimeoutMs));
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       const result = await this.http.call<unknown>('getTransaction', [signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: this.getCommitment() }], signal);
@@ -374,8 +382,8 @@ export class RpcSource implements TransactionSource {
         try {
           return normalizeRpcTransaction(result);
         } catch (err) {
-          log().error({ source: this.name, signature, err: errorMessage(err) }, 'rpc transaction could not be normalized; skipped');
-          return null;
+          log().error({ source: this.name, signature, err: errorMessage(err) }, 'rpc transaction could not be normalized; quarantined');
+          return { raw: JSON.stringify(result), reason: `normalize ${signature}: ${errorMessage(err)}` };
         }
       }
       if (Date.now() >= deadline || signal.aborted) {
@@ -386,7 +394,11 @@ export class RpcSource implements TransactionSource {
     }
   }
 
-  private async emit(state: RunState, queue: BoundedQueue<SourceItem>, tx: RawTx, receivedAtMs: number, signal: AbortSignal): Promise<void> {
+  private async emit(state: RunState, queue: BoundedQueue<SourceItem>, tx: RawTx | Unreadable, receivedAtMs: number, signal: AbortSignal): Promise<void> {
+    if (!('slot' in tx)) {
+      await queue.put({ kind: 'invalid', raw: tx.raw, reason: tx.reason, receivedAtMs }, signal);
+      return;
+    }
     state.lastSlot = Math.max(state.lastSlot ?? 0, tx.slot);
     await queue.put({ kind: 'tx', tx, receivedAtMs }, signal);
   }

@@ -11,11 +11,10 @@
  * hole, without it reports the gap. Backpressure: the gRPC stream is paused while the consumer is behind,
  * so memory stays bounded by `queueCapacity` (plus one block).
  */
-import yellowstone, { CommitmentLevel, type ChannelOptions, type SubscribeRequest, type SubscribeUpdate, type ClientDuplexStream } from '@triton-one/yellowstone-grpc';
+import yellowstone, { CommitmentLevel, SubscribeUpdateTransaction, type ChannelOptions, type SubscribeRequest, type SubscribeUpdate, type ClientDuplexStream } from '@triton-one/yellowstone-grpc';
 import { errorMessage } from '../../core/errors.ts';
 import { log } from '../../core/logger.ts';
 import { reconnects } from '../../core/metrics.ts';
-import type { RawTx } from '../../core/rawtx.ts';
 import { redactUrl } from '../../core/redact.ts';
 import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from '../backoff.ts';
 import { base58Encode, normalizeYellowstoneTransaction } from '../formats/index.ts';
@@ -119,7 +118,7 @@ export class YellowstoneSource implements TransactionSource {
         if (item === undefined) break;
         flow.onTaken();
         if (item.kind === 'gap') this.stats.gaps++;
-        else this.stats.emitted++;
+        else if (item.kind === 'tx') this.stats.emitted++;
         yield item;
       }
     } finally {
@@ -250,8 +249,8 @@ export class YellowstoneSource implements TransactionSource {
           start = at + 1;
         }
         for (const h of txs.slice(start)) {
-          const tx = this.normalize(h.update, s === slot ? blockTime : null);
-          if (tx && state.recent.add(tx.signature)) queue.push({ kind: 'tx', tx, receivedAtMs: h.receivedAtMs });
+          if (!state.recent.add(this.signatureOf(h))) continue;
+          queue.push(this.toItem(h, s === slot ? blockTime : null));
         }
       }
       state.skipThrough = null;
@@ -348,12 +347,14 @@ export class YellowstoneSource implements TransactionSource {
     return sig ? base58Encode(sig) : '';
   }
 
-  private normalize(update: Held['update'], blockTime: number | null): RawTx | null {
+  /** Normalized, or an `invalid` item (the update as JSON) for the pipeline to quarantine. */
+  private toItem(h: Held, blockTime: number | null): SourceItem {
     try {
-      return normalizeYellowstoneTransaction(update, blockTime);
+      return { kind: 'tx', tx: normalizeYellowstoneTransaction(h.update, blockTime), receivedAtMs: h.receivedAtMs };
     } catch (err) {
-      log().error({ source: this.name, slot: update.slot, err: errorMessage(err) }, 'yellowstone transaction could not be normalized; skipped');
-      return null;
+      log().error({ source: this.name, slot: h.update.slot, err: errorMessage(err) }, 'yellowstone transaction could not be normalized; quarantined');
+      const raw = JSON.stringify(SubscribeUpdateTransaction.toJSON(h.update));
+      return { kind: 'invalid', raw, reason: `normalize ${this.signatureOf(h)}: ${errorMessage(err)}`, receivedAtMs: h.receivedAtMs };
     }
   }
 }

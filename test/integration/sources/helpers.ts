@@ -23,7 +23,7 @@ export function runSource(source: TransactionSource, checkpoint: Checkpoint | nu
       for await (const item of source.stream({ checkpoint, signal: controller.signal })) {
         out.items.push(item);
         if (item.kind === 'tx') out.signatures.push(item.tx.signature);
-        else out.gaps.push(item);
+        else if (item.kind === 'gap') out.gaps.push(item);
         if (pace > 0) await new Promise((r) => setTimeout(r, pace));
       }
     } catch (err) {

@@ -207,6 +207,25 @@ describe('yellowstone source', { skip }, () => {
     }
   });
 
+  test('a transaction that cannot be normalized is yielded as invalid (for quarantine), the rest flow on', async () => {
+    const server = await start();
+    const run = runSource(source(server));
+    try {
+      await waitUntil(() => server.activeSubscribers() === 1, 'subscription');
+      const txs = make(6, 2_000);
+      txs[4]!.transaction.message.instructions[0]!.programIdIndex = 250;
+      server.publish(txs);
+      await run.until((c) => c.items.length >= 6, 'all items');
+      const invalid = run.out.items.filter((i) => i.kind === 'invalid');
+      assert.equal(invalid.length, 1);
+      assert.ok(invalid[0]!.kind === 'invalid' && invalid[0]!.reason.includes(signatureOf(txs[4]!)) && JSON.parse(invalid[0]!.raw).slot === String(txs[4]!.slot));
+      assert.deepEqual(run.out.signatures, txs.filter((_, i) => i !== 4).map(signatureOf));
+    } finally {
+      await run.stop();
+      await server.close();
+    }
+  });
+
   test('the endpoint token and URL keys never appear in logs', async () => {
     const secret = 'SuperSecretApiKey0123456789abcdef';
     const lines: string[] = [];
