@@ -1,5 +1,7 @@
 import { getCandles } from '../analytics/candles/query.ts';
-import { readHotTokens, readPrice, readScore, type PriceSnapshot } from '../cache/tokens.ts';
+import { HOT_SET_SIZE } from '../cache/keys.ts';
+import { loadHotTokens, loadLatestScores, loadPriceSnapshots } from '../cache/sync.ts';
+import { readHotTokens, readPrice, readScore } from '../cache/tokens.ts';
 import type { Cache } from '../cache/store.ts';
 import { cacheRequests, feedSubscribers, wallClockLag } from '../core/metrics.ts';
 import type { Db } from '../db/index.ts';
@@ -99,9 +101,10 @@ export class SqlApiData implements ApiData {
   async hotTokens(limit: number): Promise<M.TokenSummary[]> {
     const schema = await this.tables();
     const members = await readHotTokens(this.cache, limit, async () => {
-      const sql = schema.scores ? T.HOT_BY_SCORE : T.HOT_BY_ACTIVITY;
-      let rows = (await this.db.query<{ mint: string; score: number }>(sql, [100])).rows;
-      if (rows.length === 0 && schema.scores) rows = (await this.db.query<{ mint: string; score: number }>(T.HOT_BY_ACTIVITY, [100])).rows;
+      const scored = schema.scores ? await loadHotTokens(this.db) : [];
+      if (scored.length > 0) return scored;
+      // Before the first scoring run: the most traded tokens of the last hour.
+      const rows = (await this.db.query<{ mint: string; score: number }>(T.HOT_BY_ACTIVITY, [HOT_SET_SIZE])).rows;
       return rows.map((r) => ({ member: r.mint, score: Number(r.score) }));
     });
     const mints = members.map((m) => m.member);
@@ -118,8 +121,8 @@ export class SqlApiData implements ApiData {
     this.tokenIds.set(mint, row.id);
     const [pools, price, score] = await Promise.all([
       this.memo.get(`pools:${row.id}`, 1000, async () => (await this.db.query<T.PoolRow>(T.POOLS_OF_TOKEN, [row.id])).rows),
-      this.price(mint, row.id),
-      schema.scores ? this.latestScore(mint, row.id) : Promise.resolve(null),
+      this.price(mint),
+      schema.scores ? this.latestScore(mint) : Promise.resolve(null),
     ]);
     return {
       ...summary(row),
@@ -134,13 +137,12 @@ export class SqlApiData implements ApiData {
     };
   }
 
-  /** `price:current:{mint}` read-through; the database answers on a miss and refills the cache. */
-  async price(mint: string, tokenId?: string): Promise<M.TokenDetail['price']> {
+  /** `price:current:{mint}` read-through; on a miss the cache module's own loader answers and refills it. */
+  async price(mint: string): Promise<M.TokenDetail['price']> {
     let fromDb = false;
     const snap = await readPrice(this.cache, mint, async () => {
       fromDb = true;
-      const id = tokenId ?? (await this.tokenId(mint));
-      return id === null ? null : this.loadPrice(id);
+      return (await loadPriceSnapshots(this.db, [mint])).get(mint) ?? null;
     });
     if (!snap) return { price: null, volume_1h: null, change_1h: null, last_trade: null, source: 'database' };
     return {
@@ -152,28 +154,9 @@ export class SqlApiData implements ApiData {
     };
   }
 
-  private async loadPrice(tokenId: string): Promise<PriceSnapshot | null> {
-    const r = (await this.db.query<Q.PriceRow>(Q.PRICE_NOW, [tokenId])).rows[0];
-    if (!r) return null;
-    const change = r.price_1h_ago !== null && Number(r.price_1h_ago) > 0 ? ((Number(r.price) / Number(r.price_1h_ago) - 1) * 100).toFixed(4) : null;
-    return {
-      price: r.price,
-      volume_1h: r.volume_1h,
-      change_1h: change,
-      last_trade: { signature: r.signature, side: r.side, block_time: iso(r.block_time)!, sol_amount: r.sol_amount, token_amount: r.token_amount },
-    };
-  }
-
   /** `token:score:{mint}` read-through. */
-  async latestScore(mint: string, tokenId?: string): Promise<number | null> {
-    const snap = await readScore(this.cache, mint, async () => {
-      const id = tokenId ?? (await this.tokenId(mint));
-      if (id === null) return null;
-      const s = (await this.db.query<Q.ScoreRow>(Q.SCORES, [id, 1])).rows[0];
-      return s
-        ? { technical_score: s.technical_score, holder_score: s.holder_score, social_score: s.social_score, total_score: s.total_score, last_updated: iso(s.calculated_at)! }
-        : null;
-    });
+  async latestScore(mint: string): Promise<number | null> {
+    const snap = await readScore(this.cache, mint, async () => (await loadLatestScores(this.db, [mint])).get(mint) ?? null);
     return snap?.total_score ?? null;
   }
 

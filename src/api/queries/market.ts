@@ -32,28 +32,6 @@ export const TRADES_PAGE = `
   ORDER BY block_time DESC, signature DESC, ix_index DESC, inner_ix_index DESC
   LIMIT $7`;
 
-export interface PriceRow {
-  price: string;
-  signature: string;
-  side: 'buy' | 'sell';
-  block_time: Date;
-  sol_amount: string;
-  token_amount: string;
-  volume_1h: string;
-  price_1h_ago: string | null;
-}
-
-/** Current price of token id $1 for the `price:current` cache entry: last trade, 1 h quote volume, price an hour ago. */
-export const PRICE_NOW = `
-  SELECT l.price_per_token::text AS price, l.signature, l.type AS side, l.block_time, l.sol_amount::text, l.token_amount::text,
-         (SELECT COALESCE(sum(sol_amount), 0) FROM transactions h
-           WHERE h.token_id = $1 AND h.block_time > now() - interval '1 hour')::text AS volume_1h,
-         (SELECT price_per_token FROM transactions o
-           WHERE o.token_id = $1 AND o.block_time <= now() - interval '1 hour'
-           ORDER BY block_time DESC LIMIT 1)::text AS price_1h_ago
-  FROM transactions l WHERE l.token_id = $1
-  ORDER BY l.block_time DESC, l.slot DESC, l.signature DESC, l.ix_index DESC, l.inner_ix_index DESC LIMIT 1`;
-
 export interface ScoreRow {
   calculated_at: Date;
   total_score: number;

@@ -129,14 +129,6 @@ export const POOLS_OF_TOKEN = `
 /** mint ($1) → token id. */
 export const TOKEN_ID_BY_MINT = `SELECT id FROM tokens WHERE mint_address = $1`;
 
-/** The hot set when it must be rebuilt: highest latest score of the last hour ($1 limit). */
-export const HOT_BY_SCORE = `
-  SELECT t.mint_address AS mint, s.total_score AS score
-  FROM (SELECT DISTINCT ON (token_id) token_id, total_score FROM token_scores
-        WHERE calculated_at > now() - interval '1 hour' ORDER BY token_id, calculated_at DESC) s
-  JOIN tokens t ON t.id = s.token_id
-  ORDER BY s.total_score DESC, t.mint_address DESC LIMIT $1`;
-
 /** Fallback hot set before any scoring ran: most trades in the last hour ($1 limit). */
 export const HOT_BY_ACTIVITY = `
   SELECT t.mint_address AS mint, x.trades AS score
