@@ -17,10 +17,10 @@ export interface ScoreRunOptions {
 async function scoreTargets(db: Queryable, asOf: Date, mint?: string): Promise<ScoreToken[]> {
   const res = await db.query<{ id: string; mint_address: string; name: string | null; symbol: string | null; uri: string | null; creator_address: string | null }>(
     `SELECT id, mint_address, name, symbol, uri, creator_address FROM tokens t
-     WHERE ${mint ? 't.mint_address = $2' : `EXISTS (SELECT 1 FROM transactions x WHERE x.token_id = t.id
+     WHERE ${mint ? 't.mint_address = $1' : `EXISTS (SELECT 1 FROM transactions x WHERE x.token_id = t.id
                                              AND x.block_time > $1::timestamptz - INTERVAL '1 hour' AND x.block_time <= $1)`}
      ORDER BY mint_address`,
-    mint ? [asOf, mint] : [asOf],
+    mint ? [mint] : [asOf],
   );
   return res.rows.map((r) => ({ tokenId: r.id, mint: r.mint_address, name: r.name ?? '', symbol: r.symbol ?? '', uri: r.uri ?? '', creator: r.creator_address }));
 }

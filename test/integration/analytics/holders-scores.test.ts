@@ -109,6 +109,9 @@ forEachDbTarget((target) => {
       const synced = await syncCache(db, cache);
       assert.deepEqual(synced, { prices: 1, scores: 1, hot: 1 });
       const price = await readPrice(cache, m.mint, async () => assert.fail('price must be cached'));
+      // on demand for one token: a second history row with the same inputs but the new time
+      assert.deepEqual([...(await scoreTokens(db, cache, { mint: m.mint })).keys()], [m.mint]);
+      assert.equal((await db.query('SELECT 1 FROM token_scores')).rows.length, 2);
       assert.equal(price!.last_trade.side, 'sell');
       assert.equal(price!.change_1h !== null, true);
     } finally {
