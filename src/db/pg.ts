@@ -1,0 +1,107 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { ident, jsonRowChunks, toCsv, toParams } from './encode.ts';
+import { jsonParamBudget } from './capabilities.ts';
+import type { Capabilities, CopyCell, QueryResult, Queryable, SqlValue } from './types.ts';
+
+/** int8 comes back as bigint on both drivers (chain numbers never pass through a JS number). */
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (x: string) => BigInt(x) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** PGlite behind pglite-socket crashes on a protocol message split across two 64 KiB socket reads. */
+const WASM_PEER_MESSAGE_BYTES = 60 * 1024;
+
+export interface PgHandle {
+  pool: pg.Pool;
+  capabilities: Capabilities;
+  /** The peer is a WASM (PGlite) backend: one session, so TimescaleDB must be loaded explicitly. */
+  wasmPeer: boolean;
+}
+
+/**
+ * Connects a pool and detects what the peer supports. A PGlite served over the wire reports an
+ * Emscripten build in `version()`: it has no COPY FROM STDIN, no background workers, one backend
+ * session (so the pool keeps a single connection), and a message-size limit.
+ */
+export async function openPg(url: string, maxConnections: number): Promise<PgHandle> {
+  const probe = new pg.Client({ connectionString: url, types: typeParsers });
+  await probe.connect();
+  let version: string;
+  try {
+    version = (await probe.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v;
+  } finally {
+    await probe.end();
+  }
+  const wasmPeer = /emscripten|wasm/i.test(version);
+  const pool = new pg.Pool({ connectionString: url, max: wasmPeer ? 1 : maxConnections, types: typeParsers });
+  const capabilities: Capabilities = wasmPeer
+    ? { copy: false, maxMessageBytes: WASM_PEER_MESSAGE_BYTES, backgroundWorkers: false }
+    : { copy: true, maxMessageBytes: null, backgroundWorkers: true };
+  return { pool, capabilities, wasmPeer };
+}
+
+/** A {@link Queryable} over the pool (each call on any free connection) or over one checked-out client. */
+export function pgQueryable(target: pg.Pool | pg.PoolClient, capabilities: Capabilities): Queryable {
+  const onClient = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+    if (!(target instanceof pg.Pool)) return fn(target);
+    const client = await target.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  };
+  return {
+    async query<T>(sql: string, params?: readonly SqlValue[]): Promise<QueryResult<T>> {
+      const values = toParams(params);
+      assertFitsMessage(capabilities, sql, values);
+      const res = await target.query(sql, values);
+      return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      // No parameters → simple query protocol, which accepts several statements.
+      await target.query(sql);
+    },
+    async copy(table: string, columns: readonly string[], rows: readonly (readonly CopyCell[])[]): Promise<number> {
+      if (rows.length === 0) return 0;
+      const cols = columns.map(ident).join(', ');
+      if (capabilities.copy) {
+        return onClient(async (client) => {
+          const stream = client.query(copyFrom(`COPY ${ident(table)} (${cols}) FROM STDIN WITH (FORMAT csv)`));
+          await pipeline(Readable.from(csvPieces(rows)), stream);
+          return rows.length;
+        });
+      }
+      // Next-best bulk path: one multi-row INSERT per chunk, rows typed by the table's own row type.
+      const sql = `INSERT INTO ${ident(table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${ident(table)}, $1::json)`;
+      const budget = jsonParamBudget(capabilities, sql);
+      return onClient(async (client) => {
+        for (const chunk of jsonRowChunks(columns, rows, budget)) await client.query(sql, [chunk]);
+        return rows.length;
+      });
+    },
+  };
+}
+
+/**
+ * Refuses a statement the peer cannot take in one message (it would crash a PGlite peer) with an error
+ * that says so, instead of losing the peer. Callers with batches chunk by {@link jsonParamBudget}.
+ */
+function assertFitsMessage(capabilities: Capabilities, sql: string, values: readonly unknown[]): void {
+  if (capabilities.maxMessageBytes === null) return;
+  let bytes = Buffer.byteLength(sql);
+  for (const v of values) bytes += typeof v === 'string' ? Buffer.byteLength(v) : JSON.stringify(v ?? null).length;
+  if (bytes > capabilities.maxMessageBytes) {
+    throw new Error(`statement of ~${bytes} bytes exceeds this peer's ${capabilities.maxMessageBytes}-byte message limit`);
+  }
+}
+
+/** CSV in ~1 MiB pieces so a large batch streams instead of being built as one string. */
+function* csvPieces(rows: readonly (readonly CopyCell[])[]): Generator<string> {
+  const step = 5000;
+  for (let i = 0; i < rows.length; i += step) yield toCsv(rows.slice(i, i + step));
+}

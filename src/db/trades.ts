@@ -1,0 +1,147 @@
+import type { TradeEvent } from '../core/events.ts';
+import { quarantine } from './quarantine.ts';
+import type { CopyCell, Queryable } from './types.ts';
+
+/** `transactions` columns written by the trade writer, in COPY order (generated columns excluded). */
+export const TRADE_COLUMNS = [
+  'signature', 'ix_index', 'inner_ix_index', 'block_time', 'slot', 'platform', 'token_id', 'mint', 'pool',
+  'quote_mint', 'user_address', 'type', 'sol_amount', 'token_amount', 'fee', 'protocol_fee', 'creator_fee',
+  'platform_fee', 'virtual_sol_reserves', 'virtual_token_reserves', 'real_sol_reserves', 'real_token_reserves',
+  'price_per_token', 'progress_pct', 'base_decimals', 'quote_decimals', 'ix_name', 'completes_curve',
+] as const;
+
+const U64_MAX = (1n << 64n) - 1n;
+const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/** Why a trade cannot be stored as is, or null. Catches the common bad rows without a database round trip. */
+export function invalidTradeReason(t: TradeEvent): string | null {
+  if (t.blockTime === null) return 'block_time is unknown (transactions.block_time is NOT NULL)';
+  if (!Number.isSafeInteger(t.blockTime)) return `block_time ${t.blockTime} is not an integer of seconds`;
+  for (const [name, v] of [['ix_index', t.ixIndex], ['inner_ix_index', t.innerIxIndex], ['slot', t.slot]] as const) {
+    if (!Number.isSafeInteger(v)) return `${name} ${v} is not an integer`;
+  }
+  const amounts: Array<[string, bigint | null]> = [
+    ['sol_amount', t.solAmount], ['token_amount', t.tokenAmount], ['fee', t.fee], ['protocol_fee', t.protocolFee],
+    ['creator_fee', t.creatorFee], ['platform_fee', t.platformFee], ['virtual_sol_reserves', t.virtualSolReserves],
+    ['virtual_token_reserves', t.virtualTokenReserves], ['real_sol_reserves', t.realSolReserves],
+    ['real_token_reserves', t.realTokenReserves],
+  ];
+  for (const [name, v] of amounts) {
+    if (v !== null && (v < 0n || v > U64_MAX)) return `${name} ${v} is outside u64`;
+  }
+  if (!DECIMAL.test(t.priceSol)) return `price ${JSON.stringify(t.priceSol)} is not a decimal number`;
+  if (t.progressPct !== null && !DECIMAL.test(t.progressPct)) return `progress ${JSON.stringify(t.progressPct)} is not a decimal number`;
+  return null;
+}
+
+const isoSecondsCache = new Map<number, string>();
+/** Block times repeat across a batch (many trades per second): memoize the ISO text per second. */
+function isoSeconds(unix: number): string {
+  let iso = isoSecondsCache.get(unix);
+  if (iso === undefined) {
+    if (isoSecondsCache.size > 10_000) isoSecondsCache.clear();
+    iso = new Date(unix * 1000).toISOString();
+    isoSecondsCache.set(unix, iso);
+  }
+  return iso;
+}
+
+const text = (v: bigint | null): CopyCell => (v === null ? null : v.toString());
+
+/** One validated trade as a COPY row (`tokenId` from the mint → id lookup). */
+export function tradeRow(t: TradeEvent, tokenId: string): CopyCell[] {
+  return [
+    t.signature, String(t.ixIndex), String(t.innerIxIndex), isoSeconds(t.blockTime!), String(t.slot), t.program,
+    tokenId, t.mint, t.pool, t.quoteMint, t.user, t.side, text(t.solAmount), text(t.tokenAmount), text(t.fee),
+    text(t.protocolFee), text(t.creatorFee), text(t.platformFee), text(t.virtualSolReserves),
+    text(t.virtualTokenReserves), text(t.realSolReserves), text(t.realTokenReserves), t.priceSol, t.progressPct,
+    String(t.baseDecimals), String(t.quoteDecimals), t.ixName, t.completesCurve ? 't' : 'f',
+  ];
+}
+
+export interface PreparedTrade {
+  event: TradeEvent;
+  row: CopyCell[];
+}
+
+export interface TradeInsertResult {
+  /** Rows that were new (duplicates of stored rows are skipped, not counted). */
+  inserted: number;
+  /** Rows that went to quarantine. */
+  quarantined: number;
+}
+
+const STAGING = 'transactions_staging';
+let savepointSeq = 0;
+
+/** SQLSTATE classes that mean "this row is bad" (data exception, integrity violation), not "try again". */
+const isRowError = (err: unknown): boolean => /^2[23]/.test(String((err as { code?: unknown })?.code ?? ''));
+const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })?.code === '23505';
+
+/**
+ * Bulk-inserts trades, duplicate-safe, inside the caller's transaction. Fast path: COPY straight into
+ * `transactions`. Only when that hits a unique violation (a replayed batch) does it copy into a temp
+ * staging table and `INSERT … ON CONFLICT DO NOTHING`. Any other row error splits the batch in halves
+ * until the bad row is isolated: that row goes to quarantine with the database's reason, the rest lands.
+ * Each attempt runs under a savepoint so a failed attempt never poisons the transaction.
+ */
+export async function insertTradeRows(tx: Queryable, trades: readonly PreparedTrade[], source: string | null): Promise<TradeInsertResult> {
+  if (trades.length === 0) return { inserted: 0, quarantined: 0 };
+  const rows = trades.map((t) => t.row);
+  try {
+    return { inserted: await underSavepoint(tx, () => tx.copy('transactions', TRADE_COLUMNS, rows)), quarantined: 0 };
+  } catch (err) {
+    if (!isRowError(err)) throw err;
+    if (isUniqueViolation(err)) {
+      try {
+        return { inserted: await underSavepoint(tx, () => insertIgnoringDuplicates(tx, rows)), quarantined: 0 };
+      } catch (stagedErr) {
+        if (!isRowError(stagedErr)) throw stagedErr;
+        return isolateBadRows(tx, trades, stagedErr, source);
+      }
+    }
+    return isolateBadRows(tx, trades, err, source);
+  }
+}
+
+async function isolateBadRows(tx: Queryable, trades: readonly PreparedTrade[], err: unknown, source: string | null): Promise<TradeInsertResult> {
+  if (trades.length === 1) {
+    const { event } = trades[0]!;
+    await quarantine(tx, {
+      kind: 'trade',
+      reason: `insert failed: ${(err as Error).message}`,
+      raw: event,
+      signature: event.signature,
+      slot: event.slot,
+      source,
+    });
+    return { inserted: 0, quarantined: 1 };
+  }
+  const mid = trades.length >>> 1;
+  const a = await insertTradeRows(tx, trades.slice(0, mid), source);
+  const b = await insertTradeRows(tx, trades.slice(mid), source);
+  return { inserted: a.inserted + b.inserted, quarantined: a.quarantined + b.quarantined };
+}
+
+async function insertIgnoringDuplicates(tx: Queryable, rows: readonly CopyCell[][]): Promise<number> {
+  // Temp table per connection; LIKE copies the columns and NOT NULLs (generated columns become plain ones).
+  await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (LIKE transactions) ON COMMIT DELETE ROWS;
+                 TRUNCATE ${STAGING}`);
+  await tx.copy(STAGING, TRADE_COLUMNS, rows);
+  const cols = TRADE_COLUMNS.join(', ');
+  const res = await tx.query(`INSERT INTO transactions (${cols}) SELECT ${cols} FROM ${STAGING} ON CONFLICT DO NOTHING`);
+  return res.rowCount;
+}
+
+async function underSavepoint<T>(tx: Queryable, fn: () => Promise<T>): Promise<T> {
+  const name = `megatron_sp_${++savepointSeq}`;
+  await tx.exec(`SAVEPOINT ${name}`);
+  try {
+    const result = await fn();
+    await tx.exec(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  } catch (err) {
+    await tx.exec(`ROLLBACK TO SAVEPOINT ${name}`);
+    throw err;
+  }
+}

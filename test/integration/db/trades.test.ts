@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EventWriter } from '../../../src/db/writer.ts';
+import { forEachDbTarget, openTestDb } from '../../helpers/db.ts';
+import { trade, U64_MAX } from './fixtures.ts';
+
+forEachDbTarget((target) => {
+  test('a batch written twice leaves exactly the same rows', async () => {
+    const db = await openTestDb(target);
+    try {
+      const w = new EventWriter(db);
+      const mint = trade().mint;
+      const batch = Array.from({ length: 300 }, (_, i) => trade({ mint, slot: 350_000_000 + i }));
+      // Two trades in one transaction (create + dev buy, bundles): same signature, different instructions.
+      batch.push(trade({ mint, signature: batch[0]!.signature, ixIndex: 3, innerIxIndex: 1 }));
+      const first = await w.transaction((tx) => tx.insertTrades(batch));
+      assert.deepEqual(first, { inserted: 301, quarantined: 0 });
+      const snapshot = async () => (await db.query(`SELECT * FROM transactions ORDER BY signature, ix_index, inner_ix_index`)).rows;
+      const before = await snapshot();
+      const second = await new EventWriter(db).transaction((tx) => tx.insertTrades(batch));
+      assert.deepEqual(second, { inserted: 0, quarantined: 0 });
+      assert.deepEqual(await snapshot(), before);
+      const tokens = await db.query<{ n: bigint }>('SELECT count(*) AS n FROM tokens');
+      assert.equal(tokens.rows[0]!.n, 1n);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('u64 max and 3e-8 prices survive exactly', async () => {
+    const db = await openTestDb(target);
+    try {
+      const t = trade({ solAmount: U64_MAX, tokenAmount: U64_MAX, virtualSolReserves: U64_MAX, priceSol: '0.000000028123456789012345', quoteDecimals: 9 });
+      await new EventWriter(db).transaction((tx) => tx.insertTrades([t]));
+      const row = (await db.query<Record<string, unknown>>('SELECT sol_amount, token_amount, virtual_sol_reserves, price_per_token, sol_amount_ui FROM transactions')).rows[0]!;
+      assert.equal(row.sol_amount, '18446744073709551615');
+      assert.equal(row.token_amount, '18446744073709551615');
+      assert.equal(row.virtual_sol_reserves, '18446744073709551615');
+      assert.equal(row.price_per_token, '0.000000028123456789012345');
+      assert.equal(row.sol_amount_ui, '18446744073.709551615');
+    } finally {
+      await db.close();
+    }
+  });
+});
