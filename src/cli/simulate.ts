@@ -20,6 +20,8 @@ export interface SimulateFlags {
   startTime?: string;
   txPerSlot?: string;
   slotsPerSecond?: string;
+  bundleShare?: string;
+  logs?: boolean;
 }
 
 /** Adds the simulator's options to a command (shared with commands that run the simulator as a source). */
@@ -32,7 +34,9 @@ export function addSimulateOptions(command: Command): Command {
     .option('--start-slot <n>', 'first slot')
     .option('--start-time <t>', 'block time of the first slot: unix seconds, ISO date, or "now"')
     .option('--tx-per-slot <n>', 'mean transactions per slot')
-    .option('--slots-per-second <n>', 'slots per second of chain time');
+    .option('--slots-per-second <n>', 'slots per second of chain time')
+    .option('--bundle-share <p>', 'share of trade transactions that bundle 2-4 buys (0-1)')
+    .option('--no-logs', 'leave logMessages null (decoders read the self-CPI events)');
 }
 
 const positiveInt = (name: string, v: string): number => {
@@ -59,6 +63,12 @@ export function parseSimulateFlags(flags: SimulateFlags, nowMs = Date.now()): Si
   if (flags.startSlot !== undefined) options.startSlot = positiveInt('start-slot', flags.startSlot);
   if (flags.txPerSlot !== undefined) options.txPerSlot = positiveInt('tx-per-slot', flags.txPerSlot);
   if (flags.slotsPerSecond !== undefined) options.slotsPerSecond = positive('slots-per-second', flags.slotsPerSecond);
+  if (flags.bundleShare !== undefined) {
+    const p = Number(flags.bundleShare);
+    if (!(p >= 0 && p <= 1)) throw new UsageError(`--bundle-share must be between 0 and 1, got ${flags.bundleShare}`);
+    options.bundleShare = p;
+  }
+  if (flags.logs === false) options.logs = false;
   if (flags.startTime !== undefined) {
     const t = flags.startTime;
     const ms = t === 'now' ? nowMs : /^\d+$/.test(t) ? Number(t) * 1000 : Date.parse(t);

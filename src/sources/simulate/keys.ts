@@ -14,23 +14,36 @@ export interface Key {
  * value lies in [58^43, 17·58^43) ⊂ [2^251.9, 2^256), so it is always the canonical encoding of exactly
  * 32 bytes (88 digits, firstMax 4 → 64 bytes). This skips base58 encoding, which costs ~8 µs per signature.
  */
+const ALPHABET_CODES = Buffer.from(ALPHABET, 'latin1');
+const scratch = Buffer.alloc(88);
+
 function digits(rng: Rng, length: number, firstMax: number, suffix: string): string {
-  let out = ALPHABET[1 + rng.int(firstMax)]!;
-  const body = length - 1 - suffix.length;
-  for (let i = 0; i < body; ) {
+  scratch[0] = ALPHABET_CODES[1 + rng.int(firstMax)]!;
+  const end = length - suffix.length;
+  for (let i = 1; i < end; ) {
     let v = rng.u32() % 656356768; // 58^5
-    for (let j = 0; j < 5 && i < body; j++, i++) {
-      out += ALPHABET[v % 58];
+    for (let j = 0; j < 5 && i < end; j++, i++) {
+      scratch[i] = ALPHABET_CODES[v % 58]!;
       v = Math.floor(v / 58);
     }
   }
-  return out + suffix;
+  scratch.write(suffix, end, 'latin1');
+  return scratch.toString('latin1', 0, length);
+}
+
+/** A key whose raw bytes are decoded only when an event payload needs them (most accounts never do). */
+class LazyKey implements Key {
+  private raw: Uint8Array | null = null;
+  constructor(readonly b58: string) {}
+  get bytes(): Uint8Array {
+    this.raw ??= bs58.decode(this.b58);
+    return this.raw;
+  }
 }
 
 /** A fresh pseudo-random account address (optionally with a vanity suffix, e.g. pump.fun's `pump`). */
 export function newKey(rng: Rng, suffix = ''): Key {
-  const b58 = digits(rng, 44, 16, suffix);
-  return { b58, bytes: bs58.decode(b58) };
+  return new LazyKey(digits(rng, 44, 16, suffix));
 }
 
 /** A fresh 64-byte transaction signature in base58 (only the string form is ever needed). */

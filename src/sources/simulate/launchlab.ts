@@ -152,6 +152,7 @@ export function quoteSellExactOut(p: LaunchPool, amountOut: bigint, rates: FeeRa
 }
 
 const writer = new BorshWriter(256);
+const CPMM_INITIALIZE_DISC = instructionDisc('initialize');
 
 /** LaunchLab TradeEvent layouts (spec §3.4): L1 (130 bytes, no creator fee), L3 (139 bytes, current). */
 export type LaunchTradeLayout = 'l1' | 'l3';
@@ -331,7 +332,7 @@ export function migrateIx(ledger: Ledger, p: LaunchPool, payer: Key, amm: Launch
     children.push({
       program: LAUNCHLAB.cpmm,
       accounts: [ws(payer), r(LAUNCHLAB.cpmmConfig), r(LAUNCHLAB.cpmmAuthority), w(amm.pool), r(p.mint), r(p.quote.mint), w(amm.lpMint), w(amm.baseVault.address), w(amm.quoteVault.address)],
-      data: concatBytes(instructionDisc('initialize'), writer.reset().u64(baseAmount).u64(quoteAmount).u64(0n).finish()),
+      data: concatBytes(CPMM_INITIALIZE_DISC, writer.reset().u64(baseAmount).u64(quoteAmount).u64(0n).finish()),
       logs: ['Program log: Instruction: Initialize'],
       cu: 60_000,
     });

@@ -64,6 +64,16 @@ export interface MarketOptions {
   legacyLayoutShare: number;
   /** Share of transactions that fail (slippage): no events, only the fee is paid. */
   failedShare: number;
+  /**
+   * Share of trade transactions that are bundles: 2–4 buy instructions of one token by one wallet. Raising it
+   * packs more trades into each transaction (benchmarks that need many trades per generated transaction).
+   */
+  bundleShare: number;
+  /**
+   * Write `logMessages` (invoke/success pairs, `Program data:` copies of events). Off, `logMessages` is null,
+   * as from a source without logs: the decoders read the self-CPI copies, and generation is cheaper.
+   */
+  logs: boolean;
 }
 
 export const DEFAULT_MARKET: MarketOptions = {
@@ -74,6 +84,8 @@ export const DEFAULT_MARKET: MarketOptions = {
   txPerSlot: 400,
   legacyLayoutShare: 0.05,
   failedShare: 0.02,
+  bundleShare: 0.01,
+  logs: true,
 };
 
 /** One simulated transaction: the normalized form, the wire-only parts, and what a decoder must find in it. */
@@ -104,6 +116,8 @@ interface SimToken {
   holders: number[];
 }
 
+/** Jupiter-style `route` instruction data (discriminator only: the simulator never decodes it). */
+const ROUTE_DISC = instructionDisc('route');
 const TRADERS = 3_000;
 const SNIPERS = 60;
 const MAX_ACTIVE = 300;
@@ -138,7 +152,7 @@ export class Market {
     this.rng = new Rng(this.options.seed);
     this.slot = this.options.startSlot - 1;
     for (const [key, lamports] of STATIC_LAMPORTS) this.ledger.addLamports(key.b58, lamports);
-    this.lookupTable = { key: newKey(new Rng('megatron-sim:lookup-table')), addresses: [...LOOKUP_TABLE_ADDRESSES] };
+    this.lookupTable = { key: newKey(new Rng('megatron-sim:lookup-table')), index: new Map(LOOKUP_TABLE_ADDRESSES.map((a, i) => [a, i])) };
     this.quotes = {
       wsol: { mint: WSOL, decimals: 9, globalConfig: LAUNCHLAB.globalConfigWsol, fundRaising: 85n * BigInt(LAMPORTS_PER_SOL) },
       usd1: { mint: USD1, decimals: 6, globalConfig: LAUNCHLAB.globalConfigUsd1, fundRaising: 12_500_000_000n },
@@ -186,7 +200,7 @@ export class Market {
     }
     if (this.active.length < 5 || rng.chance(0.012)) return this.launch();
     const token = this.chooseToken();
-    if (rng.chance(0.01) && this.slot - token.createdSlot <= YOUNG_SLOTS) return this.trade(token, rng.range(2, 4));
+    if (rng.chance(this.options.bundleShare)) return this.trade(token, rng.range(2, 4));
     return this.trade(token, 1);
   }
 
@@ -225,12 +239,15 @@ export class Market {
       lookupTable: this.rng.chance(0.3) ? this.lookupTable : null,
       fee,
       computeBudget: cu.cuLimit,
+      withLogs: this.options.logs,
     });
     const events: ExpectedEvent[] = [];
     if (tx.err === null) {
       for (const p of placed) {
         for (const draft of p.built.events) {
-          events.push({ ...draft, signature: tx.signature, slot: tx.slot, blockTime: tx.blockTime, ixIndex: p.ixIndex, innerIxIndex: p.innerIxIndex } as ExpectedEvent);
+          // Drafts are fresh objects per instruction: locate them in place.
+          const located = Object.assign(draft, { signature: tx.signature, slot: tx.slot, blockTime: tx.blockTime, ixIndex: p.ixIndex, innerIxIndex: p.innerIxIndex });
+          events.push(located as ExpectedEvent);
         }
       }
     }
@@ -479,7 +496,7 @@ export class Market {
     b.add({
       program: ROUTER,
       accounts: [{ key: trader.key, signer: true, writable: true }, { key: built.ix.program, signer: false, writable: false }, ...built.ix.accounts],
-      data: instructionDisc('route'),
+      data: ROUTE_DISC,
       logs: ['Program log: Instruction: Route'],
       children,
       cu: 25_000,

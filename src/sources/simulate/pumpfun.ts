@@ -45,6 +45,8 @@ export interface PumpTrader {
 }
 
 const ZERO_KEY = new Uint8Array(32);
+const GET_FEES_DISC = instructionDisc('get_fees');
+const CREATE_POOL_DISC = instructionDisc('create_pool');
 const writer = new BorshWriter(512);
 const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 const feeOf = (sol: bigint, bps: bigint): bigint => ceilDiv(sol * bps, 10_000n);
@@ -239,7 +241,7 @@ export function tradeIx(
   const user = trader.key;
   const isBuy = q.isBuy;
   const children: Invocation[] = [
-    { program: PUMP.feeProgram, accounts: [r(PUMP.feeConfig)], data: instructionDisc('get_fees'), logs: ['Program log: Instruction: GetFees'], cu: 3_119 },
+    { program: PUMP.feeProgram, accounts: [r(PUMP.feeConfig)], data: GET_FEES_DISC, logs: ['Program log: Instruction: GetFees'], cu: 3_119 },
   ];
   if (isBuy) {
     children.push(tokenTransfer(ledger, c.curveAta, userAta, c.mint, c.bondingCurve, q.tokens));
@@ -326,7 +328,7 @@ export function migrateIx(ledger: Ledger, c: PumpCurve, keeper: Key, amm: PumpSw
   children.push({
     program: PUMP.amm,
     accounts: [w(amm.pool), r(PUMP.ammGlobalConfig), r(amm.poolAuthority), r(c.mint), r(WSOL), w(amm.lpMint), w(amm.poolBase.address), w(amm.poolQuote.address)],
-    data: concatBytes(instructionDisc('create_pool'), writer.reset().u16(0).u64(mintAmount).u64(solAmount).bytes(c.creator.bytes).finish()),
+    data: concatBytes(CREATE_POOL_DISC, writer.reset().u16(0).u64(mintAmount).u64(solAmount).bytes(c.creator.bytes).finish()),
     logs: ['Program log: Instruction: CreatePool'],
     cu: 80_000,
   });

@@ -45,7 +45,8 @@ export interface TxEnvelope {
 /** Address lookup table the simulated wallets use for the launchpads' fixed accounts. */
 export interface LookupTable {
   key: Key;
-  addresses: string[];
+  /** Address → its index in the table. */
+  index: ReadonlyMap<string, number>;
 }
 
 export interface CompileContext {
@@ -60,6 +61,8 @@ export interface CompileContext {
   fee: bigint;
   /** Compute unit limit the transaction requested (what `consumed X of Y` counts down from). */
   computeBudget: number;
+  /** False: leave `logMessages` null (as a source without logs would), which saves most of the string work. */
+  withLogs: boolean;
 }
 
 interface Registered {
@@ -134,7 +137,7 @@ export class TxBuilder {
 
     const instructions: RawInstruction[] = [];
     const innerInstructions: RawInnerInstructions[] = [];
-    const logs: string[] = [];
+    const logs: string[] | null = ctx.withLogs ? [] : null;
     let remaining = ctx.computeBudget;
     let consumed = 0;
     let failedAt = -1;
@@ -199,12 +202,11 @@ export class TxBuilder {
   /** Solana's key order: writable signers (payer first), readonly signers, writable, readonly; ALT keys last. */
   private orderKeys(ctx: CompileContext) {
     const table = ctx.lookupTable;
-    const tableIndex = table ? new Map(table.addresses.map((a, i) => [a, i])) : null;
+    const tableIndex = table?.index;
     const groups: string[][] = [[], [], [], []];
     const loadedW: Array<[string, number]> = [];
     const loadedR: Array<[string, number]> = [];
-    const regs = [...this.accounts.values()].sort((a, b) => a.order - b.order);
-    for (const { meta } of regs) {
+    for (const { meta } of this.accounts.values()) {
       const b58 = meta.key.b58;
       const slotInTable = tableIndex?.get(b58);
       if (slotInTable !== undefined && !meta.signer && !this.programIds.has(b58)) {
@@ -265,28 +267,32 @@ function renderLogs(
   node: Invocation,
   depth: number,
   budget: number,
-  logs: string[],
+  logs: string[] | null,
   inner: RawInstruction[],
   index: Map<string, number>,
 ): number {
   const id = node.program.b58;
-  logs.push(`Program ${id} invoke [${depth}]`);
-  if (node.logs) for (const line of node.logs) logs.push(line);
+  logs?.push(`Program ${id} invoke [${depth}]`);
+  if (logs && node.logs) for (const line of node.logs) logs.push(line);
   let used = node.cu ?? 0;
   if (node.failure) {
-    for (const line of node.failure.logs) logs.push(line);
-    logs.push(`Program ${id} consumed ${used} of ${budget} compute units`);
-    logs.push(`Program ${id} failed: custom program error: 0x${node.failure.code.toString(16)}`);
+    if (logs) {
+      for (const line of node.failure.logs) logs.push(line);
+      logs.push(`Program ${id} consumed ${used} of ${budget} compute units`);
+      logs.push(`Program ${id} failed: custom program error: 0x${node.failure.code.toString(16)}`);
+    }
     return used;
   }
   if (node.children) {
     for (const child of node.children) {
       inner.push(compileIx(child, index, depth + 1));
       used += renderLogs(child, depth + 1, budget - used, logs, inner, index);
-      if (child.eventLog) logs.push(`Program data: ${Buffer.from(child.eventLog).toString('base64')}`);
+      if (logs && child.eventLog) logs.push(`Program data: ${Buffer.from(child.eventLog).toString('base64')}`);
     }
   }
-  if (node.cu !== undefined) logs.push(`Program ${id} consumed ${used} of ${budget} compute units`);
-  logs.push(`Program ${id} success`);
+  if (logs) {
+    if (node.cu !== undefined) logs.push(`Program ${id} consumed ${used} of ${budget} compute units`);
+    logs.push(`Program ${id} success`);
+  }
   return used;
 }
