@@ -15,6 +15,12 @@ const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
 /** Why a trade cannot be stored as is, or null. Catches the common bad rows without a database round trip. */
 export function invalidTradeReason(t: TradeEvent): string | null {
+  // Checked here because batch-level statements (token/pool stubs) use these fields too.
+  if (t.program !== 'pumpfun' && t.program !== 'launchlab') return `platform ${JSON.stringify(t.program)} is unknown`;
+  if (t.side !== 'buy' && t.side !== 'sell') return `side ${JSON.stringify(t.side)} is not buy or sell`;
+  for (const [name, v] of [['base_decimals', t.baseDecimals], ['quote_decimals', t.quoteDecimals]] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 18) return `${name} ${v} is not an integer in 0..18`;
+  }
   if (t.blockTime === null) return 'block_time is unknown (transactions.block_time is NOT NULL)';
   if (!Number.isSafeInteger(t.blockTime)) return `block_time ${t.blockTime} is not an integer of seconds`;
   for (const [name, v] of [['ix_index', t.ixIndex], ['inner_ix_index', t.innerIxIndex], ['slot', t.slot]] as const) {
