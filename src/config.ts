@@ -34,6 +34,10 @@ const schema = z.object({
   SOLANA_WS_URL: urlWith(['ws:', 'wss:']).optional(),
   YELLOWSTONE_URL: urlWith(['http:', 'https:']).optional(),
   YELLOWSTONE_TOKEN: z.string().optional(),
+  COMMITMENT: z.enum(['processed', 'confirmed', 'finalized'], { error: 'one of processed|confirmed|finalized' }).default('confirmed'),
+  RPC_REQUESTS_PER_SECOND: intFromEnv(1, 100_000).default(40),
+  RPC_CONCURRENCY: intFromEnv(1, 1000).default(8),
+  ENRICH_INTERVAL_MS: intFromEnv(0, 86_400_000).default(10_000),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: intFromEnv(0, 65535).default(8080),
 });
@@ -52,6 +56,12 @@ export interface Config {
   solanaWsUrl: string | undefined;
   yellowstoneUrl: string | undefined;
   yellowstoneToken: string | undefined;
+  /** Source commitment (Yellowstone subscription, RPC logsSubscribe/getTransaction). */
+  commitment: Env['COMMITMENT'];
+  rpcRequestsPerSecond: number;
+  rpcConcurrency: number;
+  /** How often `run` fills in tokens first seen through a trade (needs SOLANA_RPC_URL); 0 disables. */
+  enrichIntervalMs: number;
   apiHost: string;
   apiPort: number;
 }
@@ -82,6 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     solanaWsUrl: e.SOLANA_WS_URL,
     yellowstoneUrl: e.YELLOWSTONE_URL,
     yellowstoneToken: e.YELLOWSTONE_TOKEN,
+    commitment: e.COMMITMENT,
+    rpcRequestsPerSecond: e.RPC_REQUESTS_PER_SECOND,
+    rpcConcurrency: e.RPC_CONCURRENCY,
+    enrichIntervalMs: e.ENRICH_INTERVAL_MS,
     apiHost: e.API_HOST,
     apiPort: e.API_PORT,
   };

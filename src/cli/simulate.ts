@@ -8,6 +8,8 @@ import type { Config } from '../config.ts';
 import { UsageError } from '../core/errors.ts';
 import { simulatedTransactions, toRpcJson, type SimulateOptions } from '../sources/simulate/index.ts';
 import { createPacer } from '../sources/simulate/source.ts';
+import { PROGRAM_IDS } from '../pipeline/programs.ts';
+import { addIndexerOptions, buildSource, runIndexer, type IndexerFlags } from './run.ts';
 
 /** The flags of `megatron simulate` as commander hands them over (strings). */
 export interface SimulateFlags {
@@ -25,14 +27,14 @@ export interface SimulateFlags {
 }
 
 /** Adds the simulator's options to a command (shared with commands that run the simulator as a source). */
-export function addSimulateOptions(command: Command): Command {
+export function addSimulateOptions(command: Command, defaults: { rate?: string; startTime?: string } = {}): Command {
   return command
     .option('--seed <s>', 'seed: same seed, same transactions', '1')
     .option('--count <n>', 'number of transactions (default: unlimited)')
     .option('--duration <s>', 'seconds of simulated chain time')
-    .option('--rate <tx/s>', 'transactions per second of wall clock, or "unlimited"', 'unlimited')
+    .option('--rate <tx/s>', 'transactions per second of wall clock, or "unlimited"', defaults.rate ?? 'unlimited')
     .option('--start-slot <n>', 'first slot')
-    .option('--start-time <t>', 'block time of the first slot: unix seconds, ISO date, or "now"')
+    .option('--start-time <t>', 'block time of the first slot: unix seconds, ISO date, or "now"', defaults.startTime)
     .option('--tx-per-slot <n>', 'mean transactions per slot')
     .option('--slots-per-second <n>', 'slots per second of chain time')
     .option('--bundle-share <p>', 'share of trade transactions that bundle 2-4 buys (0-1)')
@@ -102,13 +104,20 @@ async function writeJsonl(out: string, options: SimulateOptions): Promise<number
   return written;
 }
 
-/** `megatron simulate --out FILE|-`: simulated getTransaction results as JSONL. */
-export function register(program: Command, _config: Config): void {
-  addSimulateOptions(program.command('simulate'))
-    .description('simulate pump.fun and LaunchLab activity; writes getTransaction JSON lines (gzip for *.gz)')
-    .option('--out <file>', 'output file (.gz = gzip), or - for stdout')
-    .action(async (flags: SimulateFlags) => {
-      if (flags.out === undefined) throw new UsageError('--out FILE|- is required');
+/**
+ * `megatron simulate`: simulated pump.fun and LaunchLab activity into the database through the pipeline;
+ * with `--out FILE|-`, getTransaction results as JSONL instead.
+ */
+export function register(program: Command, config: Config): void {
+  const cmd = addSimulateOptions(program.command('simulate'))
+    .description('simulate pump.fun and LaunchLab activity into the database; with --out, write getTransaction JSON lines (gzip for *.gz)')
+    .option('--out <file>', 'output file (.gz = gzip), or - for stdout, instead of the database');
+  addIndexerOptions(cmd, { api: false }).action(async (flags: IndexerFlags) => {
+      if (flags.out === undefined) {
+        const built = buildSource('simulate', config, flags, Object.values(PROGRAM_IDS));
+        await runIndexer(config, { built, checkpointName: flags.checkpointName, api: flags.api, jobs: flags.jobs, status: flags.status, command: 'simulate' });
+        return;
+      }
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code === 'EPIPE') process.exit(0);
         throw err;

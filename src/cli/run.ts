@@ -1,0 +1,222 @@
+import { Option, type Command } from 'commander';
+import { analyticsJobs } from '../analytics/jobs.ts';
+import { startApiServer, type RunningApi } from '../api/start.ts';
+import { openCache } from '../cache/open.ts';
+import type { Config } from '../config.ts';
+import { errorMessage, isRetryable, UsageError } from '../core/errors.ts';
+import { log } from '../core/logger.ts';
+import { redactUrl } from '../core/redact.ts';
+import { openDb } from '../db/index.ts';
+import type { Db } from '../db/types.ts';
+import { createLiveFeed } from '../feed/live-feed.ts';
+import { enrichmentJob } from '../pipeline/enrich.ts';
+import { cachePricesHook, liveFeedHook } from '../pipeline/hooks.ts';
+import { startPeriodicJobs, type PeriodicJob } from '../pipeline/periodic.ts';
+import { Pipeline } from '../pipeline/pipeline.ts';
+import { onlyProgram, PROGRAM_IDS } from '../pipeline/programs.ts';
+import { startStatusLine, type PipelineStats } from '../pipeline/status.ts';
+import { ReplaySource } from '../sources/replay/index.ts';
+import { createRpcSource } from '../sources/rpc/index.ts';
+import { SimulateSource } from '../sources/simulate/index.ts';
+import type { TransactionSource } from '../sources/types.ts';
+import { createYellowstoneSource } from '../sources/yellowstone/index.ts';
+import { addSimulateOptions, parseSimulateFlags, type SimulateFlags } from './simulate.ts';
+
+export const SOURCE_KINDS = ['simulate', 'replay', 'rpc', 'yellowstone'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** The flags every indexing command shares (commander hands them over as strings/booleans). */
+export interface IndexerFlags extends SimulateFlags {
+  source?: SourceKind;
+  pace?: 'fast' | 'recorded';
+  checkpointName?: string;
+  api: boolean;
+  jobs: boolean;
+  status: boolean;
+}
+
+/** A fresh machine has no endpoints: the simulator. Yellowstone when configured, else RPC when both URLs are. */
+export function defaultSourceKind(config: Config): SourceKind {
+  if (config.yellowstoneUrl) return 'yellowstone';
+  if (config.solanaRpcUrl && config.solanaWsUrl) return 'rpc';
+  return 'simulate';
+}
+
+export interface BuiltSource {
+  source: TransactionSource;
+  /** One line for the banner (URLs redacted). */
+  description: string;
+}
+
+/**
+ * The configured source for `programs` (program ids). RPC and Yellowstone subscribe to exactly those;
+ * the simulator and replays are filtered when only one program is wanted.
+ */
+export function buildSource(kind: SourceKind, config: Config, flags: IndexerFlags, programs: string[], files: string[] = []): BuiltSource {
+  const suffix = programs.length === 1 ? `:${Object.entries(PROGRAM_IDS).find(([, id]) => id === programs[0])?.[0] ?? programs[0]}` : '';
+  const single = (s: TransactionSource, name: string): TransactionSource => (suffix ? onlyProgram(s, programs[0]!, name + suffix) : s);
+  switch (kind) {
+    case 'simulate': {
+      const options = parseSimulateFlags(flags);
+      const rate = options.rate === undefined ? 'full speed' : `${options.rate} tx/s`;
+      return { source: single(new SimulateSource(options), 'simulate'), description: `simulate (seed ${String(options.seed ?? 1)}, ${rate}${options.count ? `, ${options.count} tx` : ''})` };
+    }
+    case 'replay': {
+      if (files.length === 0) throw new UsageError('the replay source needs files: megatron replay FILE…');
+      const replay = new ReplaySource({ files, pace: flags.pace ?? 'fast' });
+      return { source: single(replay, 'replay'), description: `replay of ${files.length} file(s), ${flags.pace ?? 'fast'} pace` };
+    }
+    case 'rpc': {
+      if (!config.solanaRpcUrl || !config.solanaWsUrl) throw new UsageError('the rpc source needs SOLANA_RPC_URL and SOLANA_WS_URL');
+      const source = createRpcSource({
+        name: `rpc${suffix}`,
+        httpUrl: config.solanaRpcUrl,
+        wsUrl: config.solanaWsUrl,
+        programs,
+        commitment: config.commitment,
+        requestsPerSecond: config.rpcRequestsPerSecond,
+        concurrency: config.rpcConcurrency,
+      });
+      return { source, description: `rpc ${redactUrl(config.solanaRpcUrl)} + ${redactUrl(config.solanaWsUrl)} (${config.commitment})` };
+    }
+    case 'yellowstone': {
+      if (!config.yellowstoneUrl) throw new UsageError('the yellowstone source needs YELLOWSTONE_URL');
+      const source = createYellowstoneSource({
+        name: `yellowstone${suffix}`,
+        endpoint: config.yellowstoneUrl,
+        token: config.yellowstoneToken,
+        programs,
+        commitment: config.commitment,
+      });
+      return { source, description: `yellowstone ${redactUrl(config.yellowstoneUrl)} (${config.commitment})` };
+    }
+  }
+}
+
+export interface IndexerOptions {
+  built: BuiltSource;
+  /** Checkpoint key; default the source's name. */
+  checkpointName?: string;
+  /** Serve the API and dashboard from this process (the embedded database allows one process). */
+  api: boolean;
+  /** Run the scheduled jobs (analytics, enrichment). */
+  jobs: boolean;
+  /** Print the status line every second. */
+  status: boolean;
+  command: string;
+}
+
+/**
+ * A pg pool emits connection errors of its idle clients as 'error' events; while the database restarts
+ * those are expected and the next query reconnects (the pipeline retries). Anything else still ends the
+ * process.
+ */
+export function tolerateLostConnections(): void {
+  process.on('uncaughtException', (err) => {
+    if (isRetryable(err)) {
+      log().warn({ err: errorMessage(err) }, 'database connection lost; it will be re-established on the next query');
+      return;
+    }
+    log().fatal({ err: errorMessage(err), stack: (err as Error).stack }, 'uncaught exception');
+    process.exit(1);
+  });
+}
+
+function banner(config: Config, db: Db, opts: IndexerOptions, api: RunningApi | null): string {
+  const where = config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `embedded database in ${config.dataDir}`;
+  const sql = config.databaseUrl ? `psql "${redactUrl(config.databaseUrl)}"` : 'megatron db status   (the embedded database opens in one process at a time: stop this one first)';
+  return [
+    `megatron ${opts.command}: ${opts.built.description} → ${where} (${db.flavour}, ${db.driver})`,
+    `  pipeline: decode → batches of ≤ ${config.batchMaxRows} rows / ${config.batchMaxWaitMs} ms → one transaction per batch with its checkpoint`,
+    api ? `  dashboard and API: ${api.url}   (e.g. ${api.url}/api/tokens, ${api.url}/openapi.json, live trades: ${api.url}/stream)` : '  API: not served by this process (megatron serve)',
+    `  look at the data: ${sql}`,
+    `    SELECT platform, type, count(*) FROM transactions GROUP BY 1, 2;`,
+    `    SELECT signature, type, sol_amount, price_per_token FROM transactions ORDER BY slot DESC LIMIT 10;`,
+    `    SELECT mint_address, symbol, is_complete FROM tokens ORDER BY created_at DESC LIMIT 10;`,
+    `    SELECT source, kind, reason FROM quarantine ORDER BY id DESC LIMIT 10;`,
+    `  a status line follows every second; Ctrl-C stops after committing the batch in hand (resumes from the checkpoint).`,
+  ].join('\n');
+}
+
+/** Sources → pipeline → database, plus after-commit hooks, jobs and (optionally) the API, until the source ends or SIGINT/SIGTERM. */
+export async function runIndexer(config: Config, opts: IndexerOptions): Promise<PipelineStats> {
+  tolerateLostConnections();
+  const abort = new AbortController();
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('megatron: stopping after the batch in hand (press Ctrl-C again to quit now)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const cache = await openCache({ redisUrl: config.redisUrl });
+  const feed = await createLiveFeed({ redisUrl: config.redisUrl });
+  let api: RunningApi | null = null;
+  let stopJobs = (): Promise<void> => Promise.resolve();
+  let stopStatus = (): void => {};
+  try {
+    if (opts.api) {
+      try {
+        api = await startApiServer({ db, cache, feed, host: config.apiHost, port: config.apiPort });
+      } catch (err) {
+        log().warn({ err: errorMessage(err) }, `API not started (port ${config.apiPort} busy? set API_PORT); indexing continues`);
+      }
+    }
+    process.stderr.write(`${banner(config, db, opts, api)}\n`);
+    if (opts.jobs) {
+      const jobs: PeriodicJob[] = [...analyticsJobs(db, cache)];
+      const enrich = enrichmentJob(db, config);
+      if (enrich) jobs.push(enrich);
+      stopJobs = startPeriodicJobs(jobs, abort.signal);
+    }
+    const pipeline = new Pipeline({
+      source: opts.built.source,
+      db,
+      checkpointName: opts.checkpointName,
+      maxBatchRows: config.batchMaxRows,
+      maxBatchWaitMs: config.batchMaxWaitMs,
+      hooks: [cachePricesHook(db, cache), liveFeedHook(feed)],
+      signal: abort.signal,
+    });
+    if (opts.status) stopStatus = startStatusLine(pipeline.checkpointName, pipeline.stats, (line, text) => log().info({ status: line }, text));
+    const stats = await pipeline.run();
+    log().info({ ...stats }, `megatron ${opts.command}: done`);
+    return stats;
+  } finally {
+    stopStatus();
+    await stopJobs();
+    await api?.close();
+    await feed.close();
+    await cache.close();
+    await db.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Adds the flags shared by run / monitor / replay / simulate. */
+export function addIndexerOptions(command: Command, defaults: { api: boolean }): Command {
+  return command
+    .option('--checkpoint-name <name>', 'checkpoint key (default: the source name)')
+    .option('--no-status', 'no status line every second')
+    .option('--no-jobs', 'do not run the analytics and enrichment jobs in this process')
+    .option(defaults.api ? '--no-api' : '--api', defaults.api ? 'do not serve the API and dashboard' : 'also serve the API and dashboard');
+}
+
+/** `megatron run`: the whole system — source(s) → pipeline → database, jobs, and the API. */
+export function register(program: Command, config: Config): void {
+  const cmd = program
+    .command('run')
+    .description('index launchpad trades: source → decode → batches → database (+ jobs, API); default source: simulate when no endpoint is configured')
+    .addOption(new Option('--source <kind>', 'simulate | replay | rpc | yellowstone (default: from the configured endpoints)').choices(SOURCE_KINDS))
+    .option('--file <files...>', 'replay source: getTransaction JSON/JSONL files (.gz ok)')
+    .addOption(new Option('--pace <pace>', 'replay pace').choices(['fast', 'recorded']).default('fast'));
+  addIndexerOptions(addSimulateOptions(cmd, { rate: '300', startTime: 'now' }), { api: true }).action(async (flags: IndexerFlags & { file?: string[] }) => {
+    const kind = flags.source ?? defaultSourceKind(config);
+    const built = buildSource(kind, config, flags, Object.values(PROGRAM_IDS), flags.file ?? []);
+    await runIndexer(config, { built, checkpointName: flags.checkpointName, api: flags.api, jobs: flags.jobs, status: flags.status, command: 'run' });
+  });
+}
+
+

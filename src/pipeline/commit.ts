@@ -1,0 +1,128 @@
+import { applyTokenBalances, balanceRowsFromTx, vaultOwners, type HolderBalanceRow } from '../analytics/holders/balances.ts';
+import type { LaunchpadEvent, Platform } from '../core/events.ts';
+import type { RawTx } from '../core/rawtx.ts';
+import type { EventWriter, TxWriter } from '../db/writer.ts';
+import type { Checkpoint, SourceItem } from '../sources/types.ts';
+import type { DecodedTx, PipelineItem } from './decode.ts';
+
+type GapItem = Extract<SourceItem, { kind: 'gap' }>;
+
+/** What one committed batch stored: the input of the after-commit hooks and the status line. */
+export interface CommittedBatch {
+  /** Source transactions in the batch (stored or quarantined). */
+  txs: number;
+  /** Events stored, in the order they were written (per mint by slot). */
+  events: LaunchpadEvent[];
+  /** Trades that were new, per platform (replayed duplicates are not counted). */
+  tradesInserted: Record<Platform, number>;
+  /** Rows sent to quarantine, by reason class. */
+  quarantined: Map<string, number>;
+  gaps: GapItem[];
+  /** The checkpoint written with the batch, or null when it would have moved backwards (or the batch had no tx). */
+  checkpoint: Checkpoint | null;
+  /** Highest slot and newest block time among the batch's transactions. */
+  maxSlot: number | null;
+  maxBlockTime: number | null;
+  /** When the source received each transaction (ms since epoch), for arrival→commit latency. */
+  receivedAtMs: number[];
+  committedAtMs: number;
+}
+
+/** Quarantined transactions are kept as JSON: instruction data as base64, amounts as exact decimal text. */
+export function rawTxJson(tx: RawTx): string {
+  return JSON.stringify(tx, (_k, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
+  );
+}
+
+/**
+ * Slot order, stable: transactions of one slot keep the source's order (block order for Yellowstone,
+ * chain order for the others), so each mint's events are written in chain order even when a source
+ * (RPC reconcile) delivers an older transaction late.
+ */
+function inSlotOrder(txs: DecodedTx[]): DecodedTx[] {
+  return txs.map((t, i) => [t, i] as const).sort((a, b) => a[0].tx.slot - b[0].tx.slot || a[1] - b[1]).map(([t]) => t);
+}
+
+const mintOf = (e: LaunchpadEvent): string => e.mint;
+
+/**
+ * Writes one batch in ONE database transaction: quarantine rows (unreadable records, untrusted
+ * transactions), the events (tokens ▸ pools ▸ trades ▸ graduations, per platform), exact holder
+ * balances, and the source's checkpoint — forward-only, so a batch replayed after a crash or written by
+ * the second monitor of a pair never moves it back. Either all of it commits or none of it.
+ */
+export async function commitBatch(writer: EventWriter, source: string, batch: readonly PipelineItem[]): Promise<CommittedBatch> {
+  const txs: DecodedTx[] = [];
+  const gaps: GapItem[] = [];
+  const invalid: Extract<PipelineItem, { kind: 'invalid' }>[] = [];
+  for (const item of batch) {
+    if (item.kind === 'tx') txs.push(item);
+    else if (item.kind === 'gap') gaps.push(item);
+    else invalid.push(item);
+  }
+  const ordered = inSlotOrder(txs);
+  const trusted = ordered.filter((t) => t.quarantine === null);
+  const events = trusted.flatMap((t) => t.events);
+  const byPlatform: Record<Platform, LaunchpadEvent[]> = { pumpfun: [], launchlab: [] };
+  for (const e of events) byPlatform[e.program].push(e);
+  const last = ordered.at(-1)?.tx;
+  const candidate: Checkpoint | null = last ? { slot: last.slot, signature: last.signature } : null;
+
+  const quarantined = new Map<string, number>();
+  const countQuarantine = (reason: string, n = 1): void => {
+    if (n > 0) quarantined.set(reason, (quarantined.get(reason) ?? 0) + n);
+  };
+  const tradesInserted: Record<Platform, number> = { pumpfun: 0, launchlab: 0 };
+
+  const checkpoint = await writer.transaction(async (w) => {
+    quarantined.clear();
+    for (const item of invalid) {
+      await w.quarantine({ kind: 'transaction', reason: item.reason, raw: item.raw, source });
+      countQuarantine('invalid');
+    }
+    for (const t of ordered) {
+      if (t.quarantine === null) continue;
+      await w.quarantine({ kind: 'transaction', reason: t.quarantine.reason, raw: rawTxJson(t.tx), signature: t.tx.signature, slot: t.tx.slot, source });
+      countQuarantine(t.quarantine.kind);
+    }
+    for (const platform of ['pumpfun', 'launchlab'] as const) {
+      if (byPlatform[platform].length === 0) continue;
+      const res = await w.writeEvents(byPlatform[platform], source);
+      tradesInserted[platform] = res.inserted;
+      countQuarantine('bad_row', res.quarantined);
+    }
+    await applyTokenBalances(w.tx, holderRows(trusted));
+    return candidate ? advanceCheckpoint(w, source, candidate) : null;
+  });
+  return {
+    txs: txs.length,
+    events,
+    tradesInserted,
+    quarantined,
+    gaps,
+    checkpoint,
+    maxSlot: last?.slot ?? null,
+    maxBlockTime: trusted.reduce<number | null>((m, t) => (t.tx.blockTime !== null && (m === null || t.tx.blockTime > m) ? t.tx.blockTime : m), null),
+    receivedAtMs: txs.map((t) => t.receivedAtMs),
+    committedAtMs: Date.now(),
+  };
+}
+
+/** Exact post-transaction balances of the mints each transaction's events touched (vaults excluded). */
+function holderRows(txs: readonly DecodedTx[]): HolderBalanceRow[] {
+  const rows: HolderBalanceRow[] = [];
+  for (const t of txs) {
+    if (t.events.length === 0) continue;
+    rows.push(...balanceRowsFromTx(t.tx, new Set(t.events.map(mintOf)), vaultOwners(t.events)));
+  }
+  return rows;
+}
+
+/** Moves the checkpoint to `next` unless the stored one is at a later slot; returns what was written. */
+async function advanceCheckpoint(w: TxWriter, source: string, next: Checkpoint): Promise<Checkpoint | null> {
+  const stored = await w.getCheckpoint(source);
+  if (stored && stored.slot > next.slot) return null;
+  await w.setCheckpoint(source, next);
+  return next;
+}

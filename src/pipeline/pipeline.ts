@@ -1,0 +1,146 @@
+import { errorMessage } from '../core/errors.ts';
+import { log } from '../core/logger.ts';
+import { arrivalToCommit, batchLatency, gapsBackfilled, quarantined, slotLag, tradesStored, wallClockLag } from '../core/metrics.ts';
+import { EventWriter } from '../db/writer.ts';
+import type { Db } from '../db/types.ts';
+import type { BackoffOptions } from '../sources/backoff.ts';
+import type { SourceItem, TransactionSource } from '../sources/types.ts';
+import { batches } from './batcher.ts';
+import { commitBatch, type CommittedBatch } from './commit.ts';
+import { decodeItem, itemWeight, type PipelineItem } from './decode.ts';
+import type { AfterCommitHook } from './hooks.ts';
+import { retrying } from './retry.ts';
+import { emptyStats, type PipelineStats } from './status.ts';
+
+export interface PipelineOptions {
+  source: TransactionSource;
+  db: Db;
+  /** Checkpoint key; default the source's name. */
+  checkpointName?: string;
+  /** A batch closes at this many rows (events) … */
+  maxBatchRows: number;
+  /** … or this long after its first item, whichever comes first. */
+  maxBatchWaitMs: number;
+  hooks?: AfterCommitHook[];
+  signal: AbortSignal;
+  /** Pacing of database retries (tests shorten it). */
+  retryBackoff?: BackoffOptions;
+}
+
+/**
+ * source → decoder → batcher → writer, exactly once:
+ *  - every batch is ONE database transaction with its rows and the source checkpoint, so after a crash
+ *    the source resumes where the last committed batch ended, and replayed rows are skipped by their
+ *    natural keys;
+ *  - at most one batch is formed ahead while the previous one commits; when the database fails with a
+ *    retryable error the batch is held and retried with backoff and nothing more is pulled from the
+ *    source (memory stays bounded, the source's own queue applies backpressure to the transport);
+ *  - after-commit hooks run in commit order, one batch at a time, and cannot fail the pipeline.
+ */
+export class Pipeline {
+  readonly stats: PipelineStats = emptyStats();
+  readonly checkpointName: string;
+  private readonly writer: EventWriter;
+
+  constructor(private readonly opts: PipelineOptions) {
+    this.checkpointName = opts.checkpointName ?? opts.source.name;
+    this.writer = new EventWriter(opts.db);
+  }
+
+  /** Runs until the source ends or the signal aborts (the batch in hand is committed first). */
+  async run(): Promise<PipelineStats> {
+    const { signal } = this.opts;
+    const checkpoint = await retrying('read checkpoint', () => this.writer.transaction((w) => w.getCheckpoint(this.checkpointName)), { signal, backoff: this.opts.retryBackoff });
+    log().info({ source: this.checkpointName, checkpoint }, checkpoint ? 'resuming from checkpoint' : 'no checkpoint: starting from the source\'s beginning');
+    const decoded = this.decode(this.opts.source.stream({ checkpoint, signal }));
+    const it = batches(decoded, { maxItems: this.opts.maxBatchRows, maxWaitMs: this.opts.maxBatchWaitMs, weight: itemWeight })[Symbol.asyncIterator]();
+    let hooksDone: Promise<void> = Promise.resolve();
+    try {
+      let next = it.next();
+      for (;;) {
+        const r = await next;
+        if (r.done) break;
+        // One-batch lookahead: the next batch fills (bounded) while this one commits.
+        next = it.next();
+        next.catch(() => undefined); // awaited next round; do not let it count as unhandled meanwhile
+        const committed = await this.commit(r.value);
+        await hooksDone;
+        hooksDone = this.afterCommit(committed);
+        if (signal.aborted) break;
+      }
+    } finally {
+      await hooksDone;
+      await it.return?.(undefined);
+    }
+    return this.stats;
+  }
+
+  private async *decode(items: AsyncIterable<SourceItem>): AsyncGenerator<PipelineItem> {
+    for await (const item of items) {
+      if (item.kind === 'tx' && (this.stats.newestSlotSeen === null || item.tx.slot > this.stats.newestSlotSeen)) this.stats.newestSlotSeen = item.tx.slot;
+      yield decodeItem(item);
+    }
+  }
+
+  private commit(batch: PipelineItem[]): Promise<CommittedBatch> {
+    const started = performance.now();
+    return retrying('commit batch', () => commitBatch(this.writer, this.checkpointName, batch), {
+      signal: this.opts.signal,
+      backoff: this.opts.retryBackoff,
+      onRetry: () => this.stats.retries++,
+    }).then((committed) => {
+      batchLatency.observe((performance.now() - started) / 1000);
+      this.record(committed);
+      return committed;
+    });
+  }
+
+  private record(b: CommittedBatch): void {
+    const s = this.stats;
+    const source = this.checkpointName;
+    s.batches++;
+    s.txs += b.txs;
+    s.eventsStored += b.events.length;
+    for (const platform of ['pumpfun', 'launchlab'] as const) {
+      const n = b.tradesInserted[platform];
+      s.tradesStored += n;
+      if (n > 0) tradesStored.inc({ platform }, n);
+    }
+    for (const [reason, n] of b.quarantined) {
+      s.quarantined += n;
+      quarantined.inc({ reason }, n);
+    }
+    for (const g of b.gaps) {
+      s.gaps++;
+      gapsBackfilled.inc({ source, backfilled: String(g.backfilled) });
+      const range = { source, lastSlotBefore: g.lastSlotBefore, firstSlotAfter: g.firstSlotAfter, reason: g.reason };
+      if (g.backfilled) log().info(range, 'source gap (backfilled by the source)');
+      else log().warn(range, `source gap NOT backfilled: recover it with \`megatron backfill --program … --since …\` over RPC`);
+    }
+    if (b.maxSlot !== null && (s.lastCommittedSlot === null || b.maxSlot > s.lastCommittedSlot)) s.lastCommittedSlot = b.maxSlot;
+    if (b.maxBlockTime !== null && (s.lastBlockTime === null || b.maxBlockTime > s.lastBlockTime)) s.lastBlockTime = b.maxBlockTime;
+    let oldest = Infinity;
+    for (const at of b.receivedAtMs) {
+      arrivalToCommit.observe(Math.max(0, b.committedAtMs - at) / 1000);
+      if (at < oldest) oldest = at;
+    }
+    if (oldest !== Infinity) s.lastCommitLagMs = Math.max(0, b.committedAtMs - oldest);
+    if (s.newestSlotSeen !== null && s.lastCommittedSlot !== null) slotLag.set({ source }, Math.max(0, s.newestSlotSeen - s.lastCommittedSlot));
+    if (s.lastBlockTime !== null) wallClockLag.set({ source }, Math.max(0, Date.now() / 1000 - s.lastBlockTime));
+  }
+
+  private async afterCommit(batch: CommittedBatch): Promise<void> {
+    for (const hook of this.opts.hooks ?? []) {
+      try {
+        await hook.run(batch);
+      } catch (err) {
+        log().warn({ hook: hook.name, err: errorMessage(err) }, 'after-commit hook failed (data is stored; continuing)');
+      }
+    }
+  }
+}
+
+/** Convenience: builds and runs a {@link Pipeline}. */
+export function runPipeline(opts: PipelineOptions): Promise<PipelineStats> {
+  return new Pipeline(opts).run();
+}
