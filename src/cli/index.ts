@@ -17,6 +17,7 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./score.ts'),
   () => import('./serve.ts'),
   () => import('./simulate.ts'),
+  () => import('./run.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
