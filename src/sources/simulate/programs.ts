@@ -96,7 +96,10 @@ export function createAtaIdempotent(
  * `e445a52e51cb9a1d ‖ disc ‖ payload` as data. `alsoLog` adds the `Program data:` copy in the parent's logs.
  */
 export function eventCpi(program: Key, eventAuthority: Key, disc: Uint8Array, payload: Uint8Array, alsoLog: boolean): Invocation {
-  const data = concatBytes(EVENT_CPI_TAG, disc, payload);
+  const data = new Uint8Array(16 + payload.length);
+  data.set(EVENT_CPI_TAG, 0);
+  data.set(disc, 8);
+  data.set(payload, 16);
   return {
     program,
     accounts: [r(eventAuthority)],

@@ -65,18 +65,13 @@ export interface CompileContext {
   withLogs: boolean;
 }
 
-interface Registered {
-  meta: AccountMeta;
-  order: number;
-}
-
 /**
  * Assembles one transaction: takes the top-level invocations (registering their accounts) and compiles
  * keys, header, instructions, inner instructions, logs and balances. Pre-balances come from the
  * {@link Ledger}'s journal, so the caller applies effects while building and compiles before `commit()`.
  */
 export class TxBuilder {
-  private readonly accounts = new Map<string, Registered>();
+  private readonly accounts = new Map<string, AccountMeta>();
   private readonly tops: Invocation[] = [];
   private readonly programIds = new Set<string>();
 
@@ -108,13 +103,10 @@ export class TxBuilder {
   private register(meta: AccountMeta): void {
     const b58 = meta.key.b58;
     const seen = this.accounts.get(b58);
-    if (seen) {
-      if ((meta.signer && !seen.meta.signer) || (meta.writable && !seen.meta.writable)) {
-        seen.meta = { key: seen.meta.key, signer: seen.meta.signer || meta.signer, writable: seen.meta.writable || meta.writable };
-      }
-      return;
+    if (seen === undefined) this.accounts.set(b58, meta);
+    else if ((meta.signer && !seen.signer) || (meta.writable && !seen.writable)) {
+      this.accounts.set(b58, { key: seen.key, signer: seen.signer || meta.signer, writable: seen.writable || meta.writable });
     }
-    this.accounts.set(b58, { meta, order: this.accounts.size });
   }
 
   private tokenBalances(pre: boolean): RawTokenBalanceDraft[] {
@@ -206,7 +198,7 @@ export class TxBuilder {
     const groups: string[][] = [[], [], [], []];
     const loadedW: Array<[string, number]> = [];
     const loadedR: Array<[string, number]> = [];
-    for (const { meta } of this.accounts.values()) {
+    for (const meta of this.accounts.values()) {
       const b58 = meta.key.b58;
       const slotInTable = tableIndex?.get(b58);
       if (slotInTable !== undefined && !meta.signer && !this.programIds.has(b58)) {
