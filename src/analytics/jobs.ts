@@ -1,16 +1,17 @@
 import type { Cache } from '../cache/store.ts';
 import { syncCache } from '../cache/sync.ts';
 import type { Db } from '../db/types.ts';
+import { runDueJobs, type Job } from '../jobs/scheduler.ts';
 import { refreshCandles } from './candles/refresh.ts';
 import { takeHolderSnapshots } from './holders/snapshot.ts';
 import { scoreTokens } from './scores/run.ts';
 
-/** A periodic analytics job; the scheduler records each run (start, duration, error) under `name`. */
-export interface AnalyticsJob {
+type Summary = Record<string, number | string>;
+
+interface AnalyticsJobDefinition {
   name: string;
-  everyMs: number;
-  /** Returns a short summary of the work done, for the job's log line. */
-  run(): Promise<Record<string, number | string>>;
+  intervalMs: number;
+  work(db: Db, cache: Cache): Promise<Summary>;
 }
 
 /**
@@ -18,11 +19,41 @@ export interface AnalyticsJob {
  * plain Postgres — every minute like the seed's policy), holder snapshots, scores, and the DB → cache
  * sync, which runs more often than the 30 s price TTL so active tokens never fall out of the cache.
  */
+const DEFINITIONS: readonly AnalyticsJobDefinition[] = [
+  { name: 'candles:refresh', intervalMs: 60_000, work: async (db) => ({ ...(await refreshCandles(db)) }) },
+  { name: 'holders:snapshots', intervalMs: 300_000, work: async (db) => ({ tokens: await takeHolderSnapshots(db) }) },
+  { name: 'scores:tokens', intervalMs: 300_000, work: async (db, cache) => ({ tokens: (await scoreTokens(db, cache)).size }) },
+  { name: 'cache:sync', intervalMs: 15_000, work: async (db, cache) => ({ ...(await syncCache(db, cache)) }) },
+];
+
+/** The analytics jobs as scheduler jobs (`startScheduler(db, { extraJobs })`); runs are recorded in `job_runs`. */
+export function analyticsSchedulerJobs(cache: Cache): Job[] {
+  return DEFINITIONS.map((d) => ({ name: d.name, intervalMs: d.intervalMs, run: async (db) => void (await d.work(db, cache)) }));
+}
+
+/** A periodic job as `megatron run` repeats it. */
+export interface AnalyticsJob {
+  name: string;
+  everyMs: number;
+  /** Returns a short summary of the work done, for the job's log line; throws when the run failed. */
+  run(): Promise<Summary>;
+}
+
+/**
+ * The same jobs for a loop that calls them itself: each run still goes through the scheduler's
+ * `runDueJobs`, so its start, end, status and error land in `job_runs` (what `megatron db status` shows)
+ * whichever loop drives it.
+ */
 export function analyticsJobs(db: Db, cache: Cache): AnalyticsJob[] {
-  return [
-    { name: 'candles_refresh', everyMs: 60_000, run: async () => ({ ...(await refreshCandles(db)) }) },
-    { name: 'holder_snapshots', everyMs: 300_000, run: async () => ({ tokens: await takeHolderSnapshots(db) }) },
-    { name: 'token_scores', everyMs: 300_000, run: async () => ({ tokens: (await scoreTokens(db, cache)).size }) },
-    { name: 'cache_sync', everyMs: 15_000, run: async () => ({ ...(await syncCache(db, cache)) }) },
-  ];
+  return DEFINITIONS.map((d) => ({
+    name: d.name,
+    everyMs: d.intervalMs,
+    async run() {
+      let summary: Summary = {};
+      const job: Job = { name: d.name, intervalMs: d.intervalMs, run: async () => void (summary = await d.work(db, cache)) };
+      const [outcome] = await runDueJobs(db, [job], new Date(), true);
+      if (outcome?.status === 'failure') throw new Error(outcome.error);
+      return summary;
+    },
+  }));
 }
