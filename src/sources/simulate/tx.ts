@@ -109,15 +109,18 @@ export class TxBuilder {
     }
   }
 
-  private tokenBalances(pre: boolean): RawTokenBalanceDraft[] {
-    const out: RawTokenBalanceDraft[] = [];
+  /** Token balances of the transaction's token accounts, before or after it, in account-index order. */
+  private tokenBalances(pre: boolean, index: ReadonlyMap<string, number>): RawTokenBalance[] {
+    const out: RawTokenBalance[] = [];
     for (const b58 of this.accounts.keys()) {
       const t = this.ledger.token(b58);
       if (!t) continue;
       const amount = pre ? this.ledger.preTokenAmountOf(b58) : t.amount;
-      if (amount !== undefined) out.push({ address: b58, mint: t.mint, owner: t.owner, programId: t.programId, amount, decimals: t.decimals });
+      if (amount !== undefined) {
+        out.push({ accountIndex: index.get(b58)!, mint: t.mint, owner: t.owner, programId: t.programId, amount, decimals: t.decimals });
+      }
     }
-    return out;
+    return out.sort((a, b) => a.accountIndex - b.accountIndex);
   }
 
   compile(ctx: CompileContext): { tx: RawTx; envelope: TxEnvelope } {
@@ -125,7 +128,7 @@ export class TxBuilder {
     if (header.numRequiredSignatures !== ctx.signatures.length) throw new Error('simulator bug: signature count mismatch');
     const accountKeys = [...staticKeys, ...loadedWritable, ...loadedReadonly];
     const index = new Map<string, number>();
-    accountKeys.forEach((k, i) => index.set(k, i));
+    for (let i = 0; i < accountKeys.length; i++) index.set(accountKeys[i]!, i);
 
     const instructions: RawInstruction[] = [];
     const innerInstructions: RawInnerInstructions[] = [];
@@ -154,14 +157,6 @@ export class TxBuilder {
       preBalances.push(this.ledger.preLamportsOf(k));
       postBalances.push(this.ledger.lamportsOf(k));
     }
-    const toRaw = (d: RawTokenBalanceDraft): RawTokenBalance => ({
-      accountIndex: index.get(d.address)!,
-      mint: d.mint,
-      owner: d.owner,
-      programId: d.programId,
-      amount: d.amount,
-      decimals: d.decimals,
-    });
     const tx: RawTx = {
       signature: ctx.signatures[0]!,
       slot: ctx.slot,
@@ -177,8 +172,8 @@ export class TxBuilder {
       fee: ctx.fee,
       preBalances,
       postBalances,
-      preTokenBalances: sortByIndex(this.tokenBalances(true).map(toRaw)),
-      postTokenBalances: sortByIndex(this.tokenBalances(false).map(toRaw)),
+      preTokenBalances: this.tokenBalances(true, index),
+      postTokenBalances: this.tokenBalances(false, index),
     };
     const envelope: TxEnvelope = {
       signatures: ctx.signatures,
@@ -227,19 +222,6 @@ export class TxBuilder {
       lookups,
     };
   }
-}
-
-interface RawTokenBalanceDraft {
-  address: string;
-  mint: string;
-  owner: string;
-  programId: string;
-  amount: bigint;
-  decimals: number;
-}
-
-function sortByIndex(list: RawTokenBalance[]): RawTokenBalance[] {
-  return list.sort((a, b) => a.accountIndex - b.accountIndex);
 }
 
 function compileIx(node: Invocation, index: Map<string, number>, stackHeight: number): RawInstruction {
