@@ -1,90 +1,176 @@
 /**
- * Base58 (Bitcoin alphabet) without per-call big-number allocations: 32-byte keys are encoded on
- * every transaction, so this sits on the hot path of every normalizer. The number is held in
- * 16-bit limbs and divided by 58^5 per round; every intermediate stays below 2^53.
+ * Base58 (Bitcoin alphabet) tuned for the hot path of every normalizer and decoder: 32-byte keys and 64-byte
+ * signatures are encoded on every transaction, instruction data and event payloads are decoded. Everything is
+ * float64 arithmetic that stays below 2^53, with scratch buffers reused across calls (single-threaded).
  */
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+const CHAR_CODE = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 const DIGIT_OF = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DIGIT_OF[ALPHABET.charCodeAt(i)] = i;
-const POW5 = 58 ** 5;
-const limbScratch = new Uint16Array(64);
-const digitScratch = new Uint8Array(200);
+const VALID = /^[1-9A-HJ-NP-Za-km-z]*$/;
+
+/** True when every character is in the base58 alphabet (so {@link base58Decode} cannot fail). */
+export function isBase58(text: string): boolean {
+  return VALID.test(text);
+}
+
+// ---- encoding ---------------------------------------------------------------------------------------------
+// Up to 64 bytes the number is read as 16-bit limbs and each limb is multiplied into base-58^5 groups by a
+// precomputed table (limb value × 2^(16r) expressed in groups): no long division, independent multiply-adds.
+// Each product is < 2^16 × 58^5 < 2^45.3 and at most 32 are summed per group, so sums stay < 2^50.3.
+
+const GROUP = 58 ** 5;
+const GROUP_DIGITS = 5;
+const TABLE_BYTES = 64;
+const TABLE_LIMBS = TABLE_BYTES / 2;
+const MAX_GROUPS = Math.ceil(Math.ceil((TABLE_BYTES * 8) / Math.log2(58)) / GROUP_DIGITS);
+/** LIMB_GROUPS[r]: groups that 2^(16(r+1)) − 1 spans, i.e. where limb r (from the right) can contribute. */
+const LIMB_GROUPS = new Uint8Array(TABLE_LIMBS);
+/** LIMB_TABLE[r × MAX_GROUPS + g]: group g (least significant first) of 2^(16r) in base 58^5. */
+const LIMB_TABLE = new Float64Array(TABLE_LIMBS * MAX_GROUPS);
+for (let r = 0; r < TABLE_LIMBS; r++) {
+  let v = 1n << BigInt(16 * r);
+  for (let g = 0; g < MAX_GROUPS; g++, v /= BigInt(GROUP)) LIMB_TABLE[r * MAX_GROUPS + g] = Number(v % BigInt(GROUP));
+  let top = (1n << BigInt(16 * (r + 1))) - 1n;
+  let groups = 0;
+  for (; top > 0n; top /= BigInt(GROUP)) groups++;
+  LIMB_GROUPS[r] = groups;
+}
+const groupScratch = new Float64Array(MAX_GROUPS + 1);
+const digitScratch = new Uint8Array((MAX_GROUPS + 1) * GROUP_DIGITS);
+const charScratch = Buffer.alloc((MAX_GROUPS + 1) * GROUP_DIGITS);
 
 /** Encodes bytes as base58 (keys, signatures). */
 export function base58Encode(bytes: Uint8Array): string {
   const n = bytes.length;
+  if (n > TABLE_BYTES) return encodeByDivision(bytes);
+  let zeros = 0;
+  while (zeros < n && bytes[zeros] === 0) zeros++;
+  const acc = groupScratch;
+  acc.fill(0);
+  let groups = 0;
+  // limb r covers bytes n-2r-2, n-2r-1 (an odd length leaves a single byte in the top limb)
+  for (let r = 0, hi = n - 2; hi > -2; r++, hi -= 2) {
+    const limb = (hi >= 0 ? bytes[hi]! << 8 : 0) | bytes[hi + 1]!;
+    if (limb === 0) continue;
+    const row = r * MAX_GROUPS;
+    const span = LIMB_GROUPS[r]!;
+    for (let g = 0; g < span; g++) acc[g] += limb * LIMB_TABLE[row + g]!;
+    if (span > groups) groups = span;
+  }
+  let carry = 0;
+  for (let g = 0; g <= groups; g++) {
+    const v = acc[g]! + carry;
+    carry = Math.floor(v / GROUP);
+    acc[g] = v - carry * GROUP;
+  }
+  // Groups are < 58^5 < 2^30: int32 arithmetic from here. Digits are written most significant first.
+  const digitCount = (groups + 1) * GROUP_DIGITS;
+  for (let g = 0; g <= groups; g++) {
+    let v = acc[g]! | 0;
+    for (let k = digitCount - 1 - g * GROUP_DIGITS, end = k - GROUP_DIGITS; k > end; k--) {
+      const q = (v / 58) | 0;
+      digitScratch[k] = v - q * 58;
+      v = q;
+    }
+  }
+  let first = 0;
+  while (first < digitCount && digitScratch[first] === 0) first++;
+  let len = 0;
+  for (let z = 0; z < zeros; z++) charScratch[len++] = CHAR_CODE[0]!;
+  for (let k = first; k < digitCount; k++) charScratch[len++] = CHAR_CODE[digitScratch[k]!]!;
+  return charScratch.toString('latin1', 0, len);
+}
+
+/** Long inputs (never keys or signatures): repeated division of 16-bit limbs by 58^5. */
+function encodeByDivision(bytes: Uint8Array): string {
+  const n = bytes.length;
   let zeros = 0;
   while (zeros < n && bytes[zeros] === 0) zeros++;
   const limbCount = (n + 1) >> 1;
-  const limbs = limbCount <= limbScratch.length ? limbScratch : new Uint16Array(limbCount);
-  // Big-endian 16-bit limbs; an odd length gets a leading zero byte.
+  const limbs = new Float64Array(limbCount);
   const odd = n & 1;
   for (let i = 0; i < limbCount; i++) {
     const hiIdx = 2 * i - odd;
-    const hi = hiIdx >= 0 ? bytes[hiIdx]! : 0;
-    limbs[i] = (hi << 8) | bytes[hiIdx + 1]!;
+    limbs[i] = ((hiIdx >= 0 ? bytes[hiIdx]! : 0) << 8) | bytes[hiIdx + 1]!;
   }
-  const maxDigits = Math.ceil(n * 1.37) + 5;
-  const digits = maxDigits <= digitScratch.length ? digitScratch : new Uint8Array(maxDigits);
-  let dCount = 0;
+  const digits: number[] = [];
   let start = 0;
   while (start < limbCount) {
     let rem = 0;
     for (let i = start; i < limbCount; i++) {
       const cur = rem * 65536 + limbs[i]!;
-      const q = Math.floor(cur / POW5);
-      rem = cur - q * POW5;
+      const q = Math.floor(cur / GROUP);
+      rem = cur - q * GROUP;
       limbs[i] = q;
     }
     while (start < limbCount && limbs[start] === 0) start++;
-    for (let k = 0; k < 5; k++) {
-      digits[dCount++] = rem % 58;
-      rem = Math.floor(rem / 58);
-    }
+    for (let k = 0; k < GROUP_DIGITS; k++, rem = Math.floor(rem / 58)) digits.push(rem % 58);
   }
-  while (dCount > 0 && digits[dCount - 1] === 0) dCount--;
-  let out = '1'.repeat(zeros);
-  for (let i = dCount - 1; i >= 0; i--) out += ALPHABET[digits[i]!];
+  while (digits.length > 0 && digits[digits.length - 1] === 0) digits.pop();
+  let out = ALPHABET[0]!.repeat(zeros);
+  for (let i = digits.length - 1; i >= 0; i--) out += ALPHABET[digits[i]!];
   return out;
 }
+
+// ---- decoding ---------------------------------------------------------------------------------------------
+// Little-endian 24-bit limbs; 4 digits (58^4 < 2^24) are folded in per pass. Each pass multiplies every limb
+// and defers its carry by one limb instead of rippling it, so the inner loop has no dependency chain: a limb
+// then stays below ~3.1 × 2^24 and a product below 2^49. One ripple at the end settles the carries.
+
+const LIMB = 2 ** 24;
+/** Multiplying by the exact reciprocal of a power of two is exact and much cheaper than dividing. */
+const INV_LIMB = 1 / LIMB;
+const DIGITS_PER_PASS = 4;
+let limbScratch = new Float64Array(256);
 
 /** Decodes base58; null when the text holds a character outside the alphabet. */
 export function base58Decode(text: string): Uint8Array | null {
   const len = text.length;
   let zeros = 0;
   while (zeros < len && text.charCodeAt(zeros) === 49 /* '1' */) zeros++;
-  // Little-endian 16-bit limbs; digits are folded in 5 at a time (58^5 * 2^16 < 2^53).
-  const limbs = new Uint16Array(((len - zeros) * 733) / 2000 + 2 | 0);
+  const maxLimbs = Math.ceil(((len - zeros) * Math.log2(58)) / 24) + 2;
+  if (limbScratch.length < maxLimbs) limbScratch = new Float64Array(maxLimbs * 2);
+  const limbs = limbScratch;
   let used = 0;
   let i = zeros;
+  let take = (len - zeros) % DIGITS_PER_PASS || DIGITS_PER_PASS;
   while (i < len) {
     let chunk = 0;
     let mul = 1;
-    for (let k = 0; k < 5 && i < len; k++, i++) {
+    for (const end = i + take; i < end; i++) {
       const c = text.charCodeAt(i);
       const digit = c < 128 ? DIGIT_OF[c]! : -1;
       if (digit < 0) return null;
       chunk = chunk * 58 + digit;
       mul *= 58;
     }
+    take = DIGITS_PER_PASS;
     let carry = chunk;
     for (let j = 0; j < used; j++) {
-      const v = limbs[j]! * mul + carry;
-      carry = Math.floor(v / 65536);
-      limbs[j] = v - carry * 65536;
+      const p = limbs[j]! * mul;
+      const hi = Math.floor(p * INV_LIMB);
+      limbs[j] = p - hi * LIMB + carry;
+      carry = hi;
     }
-    while (carry > 0) {
-      limbs[used++] = carry % 65536;
-      carry = Math.floor(carry / 65536);
-    }
+    if (carry > 0) limbs[used++] = carry;
   }
-  let byteLen = used * 2;
-  if (byteLen > 0 && limbs[used - 1]! < 256) byteLen--;
+  let carry = 0;
+  for (let j = 0; j < used; j++) {
+    const v = limbs[j]! + carry;
+    carry = Math.floor(v * INV_LIMB);
+    limbs[j] = v - carry * LIMB;
+  }
+  for (; carry > 0; carry = Math.floor(carry / LIMB)) limbs[used++] = carry % LIMB;
+  while (used > 0 && limbs[used - 1] === 0) used--;
+  const top = used > 0 ? limbs[used - 1]! : 0;
+  const byteLen = used * 3 - (used === 0 ? 0 : top < 256 ? 2 : top < 65536 ? 1 : 0);
   const out = new Uint8Array(zeros + byteLen);
-  for (let b = 0; b < byteLen; b++) {
-    const limb = limbs[b >> 1]!;
-    out[zeros + byteLen - 1 - b] = b & 1 ? limb >> 8 : limb & 0xff;
+  for (let j = 0, p = zeros + byteLen; p > zeros; j++) {
+    const v = limbs[j]!;
+    out[--p] = v & 0xff;
+    if (p > zeros) out[--p] = (v >>> 8) & 0xff;
+    if (p > zeros) out[--p] = v >>> 16;
   }
   return out;
 }
-

@@ -1,5 +1,5 @@
 import type { RawInnerInstructions, RawInstruction, RawTx } from '../../core/rawtx.ts';
-import { base58Decode, base58Encode, base64Decode } from './bytes.ts';
+import { base58Decode, base58Encode, base64Decode, isBase58 } from './bytes.ts';
 import { NormalizeError } from './errors.ts';
 import { arr, checkIndices, int, isObj, obj, optArr, str, tokenBalances, u64, u64List, type Obj } from './shape.ts';
 import { parseWireTransaction } from './wire.ts';
@@ -187,11 +187,32 @@ function stackHeightOf(ix: Obj, fallback: number | null): number | null {
 
 function compiledInstruction(raw: unknown, what: string, defaultHeight: number | null): RawInstruction {
   const ix = obj(raw, what);
+  return base58Instruction(
+    int(ix.programIdIndex, `${what}.programIdIndex`),
+    arr(ix.accounts, `${what}.accounts`).map((a) => int(a, `${what}.accounts[]`)),
+    str(ix.data, `${what}.data`),
+    stackHeightOf(ix, defaultHeight),
+  );
+}
+
+/**
+ * An instruction whose base58 data is validated now and decoded on first read of `data` (then kept): decoding
+ * is quadratic in the length and decoders only ever read launchpad instructions' bytes. `data` is an own,
+ * enumerable accessor on a plain object, so reads, writes, spreads and deep equality behave as for a value.
+ */
+function base58Instruction(programIdIndex: number, accounts: number[], text: string, stackHeight: number | null): RawInstruction {
+  if (!isBase58(text)) throw new NormalizeError('bad_base58', `invalid base58 text (${text.length} chars)`);
+  let bytes: Uint8Array | null = null;
   return {
-    programIdIndex: int(ix.programIdIndex, `${what}.programIdIndex`),
-    accounts: arr(ix.accounts, `${what}.accounts`).map((a) => int(a, `${what}.accounts[]`)),
-    data: base58Decode(str(ix.data, `${what}.data`)),
-    stackHeight: stackHeightOf(ix, defaultHeight),
+    programIdIndex,
+    accounts,
+    get data(): Uint8Array {
+      return (bytes ??= base58Decode(text));
+    },
+    set data(value: Uint8Array) {
+      bytes = value;
+    },
+    stackHeight,
   };
 }
 
@@ -209,12 +230,12 @@ function parsedInstruction(
   if (typeof ix.programIdIndex === 'number') return compiledInstruction(ix, what, defaultHeight);
   const programIdIndex = resolveKey(str(ix.programId, `${what}.programId`));
   if ('parsed' in ix) return { programIdIndex, accounts: [], data: new Uint8Array(0), stackHeight: stackHeightOf(ix, defaultHeight) };
-  return {
+  return base58Instruction(
     programIdIndex,
-    accounts: arr(ix.accounts, `${what}.accounts`).map((a) => resolveKey(str(a, `${what}.accounts[]`))),
-    data: base58Decode(str(ix.data, `${what}.data`)),
-    stackHeight: stackHeightOf(ix, defaultHeight),
-  };
+    arr(ix.accounts, `${what}.accounts`).map((a) => resolveKey(str(a, `${what}.accounts[]`))),
+    str(ix.data, `${what}.data`),
+    stackHeightOf(ix, defaultHeight),
+  );
 }
 
 function readInner(value: unknown, resolveKey: (key: string) => number): RawInnerInstructions[] {
