@@ -11,6 +11,7 @@ export type Register = (program: Command, config: Config) => void;
 
 const commands: Array<() => Promise<{ register: Register }>> = [
   // one line per command module, e.g. () => import('./db.ts'),
+  () => import('./db.ts'),
   () => import('./decode.ts'),
   () => import('./check.ts'),
   () => import('./holders.ts'),

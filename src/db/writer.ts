@@ -291,8 +291,11 @@ export class TxWriter {
     for (const t of trades) days.add(new Date(t.blockTime! * 1000).toISOString().slice(0, 10));
     const missing = [...days].filter((d) => !this.known.partitionDays.has(d) && !this.learned.partitionDays.has(d)).sort();
     if (missing.length === 0) return;
-    await this.tx.query('SELECT megatron_ensure_transaction_partitions($1::date, $2::date)', [missing[0]!, missing.at(-1)!]);
-    for (const d of missing) this.learned.partitionDays.add(d);
+    for (const d of missing) {
+      // Day by day: a batch spanning a backfill and live data must not create every day in between.
+      await this.tx.query('SELECT megatron_ensure_transaction_partitions($1::date, $1::date)', [d]);
+      this.learned.partitionDays.add(d);
+    }
   }
 
   /** Moves each pool's curve state to its latest trade here, unless a later slot was already applied. */
