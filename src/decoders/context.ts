@@ -35,6 +35,10 @@ export class DecodeContext {
 
   constructor(readonly tx: RawTx) {}
 
+  /**
+   * The event's location fields. Spread it LAST into the event literal: V8 (Node 20) builds an object whose
+   * literal starts with a spread and continues with ~20 fields in ~30 µs (vs ~0.1 µs when the spread ends it).
+   */
   location(program: Platform, inv: Invocation, fallbackTime: number | null = null): EventLocation {
     return {
       program,

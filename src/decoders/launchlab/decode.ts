@@ -70,7 +70,6 @@ function onPoolCreate(r: BorshReader, ixName: string | null, inv: Invocation, ct
   }
   ctx.curveTypes.set(e.poolState, e.curve.curveType);
   ctx.events.push({
-    ...ctx.location('launchlab', inv),
     type: 'pool_created',
     pool: e.poolState,
     creator: e.creator,
@@ -92,6 +91,7 @@ function onPoolCreate(r: BorshReader, ixName: string | null, inv: Invocation, ct
     vestingTotalLocked: e.vestingTotalLocked,
     tokenProgram: ctx.account(inv.ix, ixName === 'initialize_with_token_2022' ? 10 : 11),
     ixName: ixName ?? 'unknown',
+    ...ctx.location('launchlab', inv),
   });
 }
 
@@ -121,7 +121,6 @@ function onTrade(e: LaunchLabTradeEvent, ixName: string | null, inv: Invocation,
   const reserves = effectiveReserves(e, curveType);
   const completes = e.isBuy && e.poolStatus === 1;
   const trade: TradeEvent = {
-    ...ctx.location('launchlab', inv),
     type: 'trade',
     mint,
     quoteMint,
@@ -145,6 +144,7 @@ function onTrade(e: LaunchLabTradeEvent, ixName: string | null, inv: Invocation,
     ixName: ixName!,
     completesCurve: completes,
     trailingBytes: e.trailingBytes,
+    ...ctx.location('launchlab', inv),
   };
   ctx.events.push(trade);
   ctx.tradeAccounts.set(trade, {
@@ -153,7 +153,7 @@ function onTrade(e: LaunchLabTradeEvent, ixName: string | null, inv: Invocation,
     // Token-2022 transfer fees make the trader's receipt differ from the curve's amount: checked on SPL only.
     userBase: ctx.tokenProgramOf(mint) === SPL_TOKEN_PROGRAM ? ctx.account(ix, T.userBase) : null,
   });
-  if (completes) ctx.events.push({ ...ctx.location('launchlab', inv), type: 'curve_completed', mint, pool, user });
+  if (completes) ctx.events.push({ type: 'curve_completed', mint, pool, user, ...ctx.location('launchlab', inv) });
 }
 
 /**
@@ -188,7 +188,6 @@ function onMigrate(ixName: string, inv: Invocation, ctx: DecodeContext): void {
     return;
   }
   ctx.events.push({
-    ...ctx.location('launchlab', inv),
     type: 'migrated',
     mint,
     quoteMint,
@@ -199,5 +198,6 @@ function onMigrate(ixName: string, inv: Invocation, ctx: DecodeContext): void {
     baseAmount: null,
     quoteAmount: null,
     ixName,
+    ...ctx.location('launchlab', inv),
   });
 }

@@ -93,17 +93,16 @@ export const pumpfunDecoder: ProgramDecoder = {
           countTrailing(ctx, inv, 'CompleteEvent', e.trailingBytes);
           if (trade) trade.completesCurve = true;
           ctx.events.push({
-            ...ctx.location('pumpfun', inv, Number(e.timestamp)),
             type: 'curve_completed',
             mint: e.mint,
             pool: e.bondingCurve,
             user: e.user,
+            ...ctx.location('pumpfun', inv, Number(e.timestamp)),
           });
         } else if (disc === EVENT.migration) {
           const e = decodePumpMigrationEvent(r);
           countTrailing(ctx, inv, 'CompletePumpAmmMigrationEvent', e.trailingBytes);
           ctx.events.push({
-            ...ctx.location('pumpfun', inv, Number(e.timestamp)),
             type: 'migrated',
             mint: e.mint,
             quoteMint: quoteMintOf(e.quoteMint),
@@ -114,6 +113,7 @@ export const pumpfunDecoder: ProgramDecoder = {
             baseAmount: e.mintAmount,
             quoteAmount: e.solAmount,
             ixName: ixName ?? 'unknown',
+            ...ctx.location('pumpfun', inv, Number(e.timestamp)),
           });
         } else if (!IGNORED_EVENTS.has(disc)) {
           ctx.problem('pumpfun', inv, 'unknown_discriminator', 'count', `event discriminator ${disc}`);
@@ -136,7 +136,6 @@ function onCreate(r: BorshReader, ixName: string | null, inv: Invocation, ctx: D
   const tokenProgram =
     e.tokenProgram ?? (ixName === 'create' ? SPL_TOKEN_PROGRAM : ixName === 'create_v2' ? ctx.account(inv.ix, 7) : null);
   ctx.events.push({
-    ...ctx.location('pumpfun', inv, e.timestamp === null ? null : Number(e.timestamp)),
     type: 'token_created',
     mint: e.mint,
     name: e.name,
@@ -154,6 +153,7 @@ function onCreate(r: BorshReader, ixName: string | null, inv: Invocation, ctx: D
     realTokenReserves: e.realTokenReserves,
     isMayhemMode: e.isMayhemMode,
     ixName: ixName ?? 'unknown',
+    ...ctx.location('pumpfun', inv, e.timestamp === null ? null : Number(e.timestamp)),
   });
 }
 
@@ -178,7 +178,6 @@ function onTrade(e: PumpTradeEvent, ixName: string | null, inv: Invocation, ctx:
   const standardCurve =
     e.realTokenReserves !== null && e.virtualTokenReserves - e.realTokenReserves === VIRTUAL_REAL_TOKEN_OFFSET;
   const trade: TradeEvent = {
-    ...ctx.location('pumpfun', inv, Number(e.timestamp)),
     type: 'trade',
     mint: e.mint,
     quoteMint,
@@ -204,6 +203,7 @@ function onTrade(e: PumpTradeEvent, ixName: string | null, inv: Invocation, ctx:
     ixName: ixName ?? e.ixName ?? 'unknown',
     completesCurve: e.realTokenReserves === 0n,
     trailingBytes: e.trailingBytes,
+    ...ctx.location('pumpfun', inv, Number(e.timestamp)),
   };
   ctx.events.push(trade);
   ctx.tradeAccounts.set(trade, {
