@@ -1,0 +1,295 @@
+/**
+ * `npm run load` — the seed's session-6 load test against a running system: insert a trade, query price
+ * data, calculate a score, read cached data, plus HTTP API reads, from `--concurrency` concurrent clients
+ * for `--duration` seconds. Starts the system itself: a scratch database on the configured server
+ * (DATABASE_URL, dropped afterwards) or the embedded database, Redis when REDIS_URL is set (else the
+ * in-process cache), the API on a free port. Prints a table, or one JSON object with `--json`.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379 npm run load -- --duration 30
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { getCandles } from '../src/analytics/candles/query.ts';
+import { refreshCandles } from '../src/analytics/candles/refresh.ts';
+import { applyTokenBalances } from '../src/analytics/holders/balances.ts';
+import { takeHolderSnapshots } from '../src/analytics/holders/snapshot.ts';
+import { scoreToken } from '../src/analytics/scores/formula.ts';
+import { gatherScoreInputs } from '../src/analytics/scores/inputs.ts';
+import { fetchMetadataFacts } from '../src/analytics/scores/metadata.ts';
+import { scoreTokens } from '../src/analytics/scores/run.ts';
+import { SqlApiData } from '../src/api/data.ts';
+import { buildServer } from '../src/api/server.ts';
+import { openCache } from '../src/cache/open.ts';
+import { loadHotTokens } from '../src/cache/sync.ts';
+import { readHotTokens } from '../src/cache/tokens.ts';
+import { loadConfig } from '../src/config.ts';
+import { cacheRequests } from '../src/core/metrics.ts';
+import { openDb } from '../src/db/index.ts';
+import type { Db } from '../src/db/types.ts';
+import { EventWriter } from '../src/db/writer.ts';
+import { MemoryLiveFeed } from '../src/feed/live-feed.ts';
+import { holderBalances, signature, syntheticMarket, type MarketToken } from '../test/e2e/api/market.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '32' },
+    tokens: { type: 'string', default: '300' },
+    trades: { type: 'string', default: '60' },
+    embedded: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const positiveInt = (name: string, v: string | undefined) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${v}`);
+  return n;
+};
+const DURATION_S = positiveInt('duration', opts.duration);
+const CONCURRENCY = positiveInt('concurrency', opts.concurrency);
+const TOKENS = positiveInt('tokens', opts.tokens);
+const TRADES = positiveInt('trades', opts.trades);
+const say = (msg: string) => process.stderr.write(`load: ${msg}\n`);
+
+/**
+ * The mix, by weight (the seed's loop weighs its four operations equally; a live launchpad does not):
+ * reads dominate and most hit the cache (prices, scores, the hot set) or the API; scores are computed
+ * by a job, not per request; writes arrive in pipeline batches in production, here one trade per
+ * transaction (the seed's insertTransaction) — the expensive extreme.
+ */
+const MIX = { insert_trade: 8, query_price: 10, calculate_score: 2, read_cached: 55, api_read: 25 } as const;
+type OpName = keyof typeof MIX;
+
+interface System {
+  db: Db;
+  backend: 'server' | 'embedded';
+  dropDatabase?: () => Promise<void>;
+}
+
+async function openSystem(): Promise<System> {
+  const config = loadConfig();
+  if (opts.embedded || !config.databaseUrl) {
+    return { db: await openDb({ inMemory: true }), backend: 'embedded' };
+  }
+  const name = `megatron_load_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: config.databaseUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(config.databaseUrl);
+  url.pathname = `/${name}`;
+  const db = await openDb({ databaseUrl: url.toString(), maxConnections: 16 });
+  await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch(() => undefined);
+  return { db, backend: 'server', dropDatabase: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Read popularity: a few tokens get most of the traffic, as on a real launchpad (index ∝ r²). */
+function pick<T>(items: readonly T[]): T {
+  const r = Math.random();
+  return items[Math.floor(r * r * items.length)]!;
+}
+
+/** Writes and scoring runs spread over all tokens. */
+function anyOf<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)]!;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function slowestStatements(db: Db): Promise<Array<{ query: string; calls: number; mean_ms: number; max_ms: number }> | string> {
+  try {
+    const res = await db.query<{ query: string; calls: bigint; mean_ms: number; max_ms: number }>(
+      `SELECT regexp_replace(query, '\\s+', ' ', 'g') AS query, calls, mean_exec_time AS mean_ms, max_exec_time AS max_ms
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+       ORDER BY mean_exec_time DESC LIMIT 10`,
+    );
+    return res.rows.map((r) => ({ ...r, calls: Number(r.calls) }));
+  } catch (err) {
+    return `pg_stat_statements not available (${(err as Error).message.split('\n')[0]})`;
+  }
+}
+
+async function main(): Promise<void> {
+  const system = await openSystem();
+  const { db } = system;
+  const cache = await openCache({ redisUrl: loadConfig().redisUrl, keyPrefix: `megatron:load:${randomBytes(4).toString('hex')}:` });
+  const feed = new MemoryLiveFeed();
+  try {
+    say(`seeding ${TOKENS} tokens × ${TRADES} trades on the ${system.backend} database (${db.flavour}), cache: ${cache.kind}`);
+    if (process.env.LOAD_EXPERIMENT_INDEX) await db.query('CREATE INDEX ON transactions (mint, block_time DESC)');
+    const market = syntheticMarket({ tokens: TOKENS, tradesPerToken: TRADES });
+    const writer = new EventWriter(db);
+    await writer.transaction(async (w) => {
+      await w.writeEvents(market.events, 'load');
+      await applyTokenBalances(w.tx, holderBalances(market));
+    });
+    await refreshCandles(db);
+    await takeHolderSnapshots(db);
+    await scoreTokens(db, cache, { metadataTimeoutMs: 100 });
+    say('seeded; starting the API');
+    if (system.backend === 'server') await db.query('SELECT pg_stat_statements_reset()').catch(() => undefined);
+
+    const data = new SqlApiData({ db, cache, feed, maxLagSeconds: 60 });
+    // One load generator is one client: the per-client limit would throttle it, so the bench runs without it.
+    const app = await buildServer({ data, feed, rateLimit: null, dashboard: false });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const tokens = market.tokens;
+    const scoreTargets = new Map<string, { tokenId: string }>();
+    for (const r of (await db.query<{ id: string; mint_address: string }>('SELECT id, mint_address FROM tokens')).rows) scoreTargets.set(r.mint_address, { tokenId: r.id });
+    let slot = 400_000_000;
+
+    const ops: Record<OpName, () => Promise<void>> = {
+      /** One trade in its own transaction, through the storage writer, then published to the live feed. */
+      insert_trade: async () => {
+        const t: MarketToken = anyOf(tokens);
+        const template = t.trades[t.trades.length - 1]!;
+        const trade = { ...template, signature: signature(), slot: slot++, blockTime: Math.floor(Date.now() / 1000) };
+        await writer.transaction((w) => w.writeEvents([trade], 'load'));
+        await feed.publish([trade]);
+      },
+      /** Price data: the last hour of 1-minute candles. */
+      query_price: async () => {
+        const to = new Date();
+        await getCandles(db, pick(tokens).mint, '1m', new Date(to.getTime() - 3_600_000), to);
+      },
+      /** The scoring formula over one token's stored inputs (metadata from its cache). */
+      calculate_score: async () => {
+        const t = anyOf(tokens);
+        const uri = `https://example.invalid/${t.symbol}.json`;
+        const metadata = await fetchMetadataFacts(uri, { cache, timeoutMs: 100 });
+        scoreToken(await gatherScoreInputs(db, { tokenId: scoreTargets.get(t.mint)!.tokenId, mint: t.mint, name: t.symbol, symbol: t.symbol, uri, creator: null }, new Date(), metadata));
+      },
+      /** The seed's cached reads: current price, score, hot set (read-through: the database answers a miss). */
+      read_cached: async () => {
+        const r = Math.random();
+        const mint = pick(tokens).mint;
+        if (r < 0.45) await data.price(mint);
+        else if (r < 0.9) await data.latestScore(mint);
+        else await readHotTokens(cache, 20, () => loadHotTokens(db));
+      },
+      /** HTTP reads as a dashboard makes them. */
+      api_read: async () => {
+        const mint = pick(tokens).mint;
+        const r = Math.random();
+        const path =
+          r < 0.35 ? `/tokens/${mint}` : r < 0.55 ? '/tokens/hot?limit=20' : r < 0.75 ? `/tokens/${mint}/trades?limit=20` : r < 0.9 ? `/tokens/${mint}/candles?tf=1m` : '/tokens?limit=50';
+        const res = await fetch(`${base}${path}`);
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${path} → ${res.status}`);
+      },
+    };
+    const names = Object.keys(MIX) as OpName[];
+    const totalWeight = names.reduce((a, n) => a + MIX[n], 0);
+    const choose = (): OpName => {
+      let r = Math.random() * totalWeight;
+      for (const n of names) if ((r -= MIX[n]) < 0) return n;
+      return names[names.length - 1]!;
+    };
+
+    const cacheCount = async () => {
+      const v = (await cacheRequests.get()).values;
+      const sum = (result: string) => v.filter((x) => x.labels.result === result).reduce((a, x) => a + x.value, 0);
+      return { hits: sum('hit'), misses: sum('miss') };
+    };
+
+    const runFor = async (seconds: number, record: boolean) => {
+      const latencies = new Map<OpName, number[]>(names.map((n) => [n, []]));
+      const errors = new Map<string, number>();
+      const deadline = performance.now() + seconds * 1000;
+      const worker = async () => {
+        while (performance.now() < deadline) {
+          const name = choose();
+          const start = performance.now();
+          try {
+            await ops[name]();
+            if (record) latencies.get(name)!.push(performance.now() - start);
+          } catch (err) {
+            const msg = `${name}: ${(err as Error).message.split('\n')[0]}`;
+            errors.set(msg, (errors.get(msg) ?? 0) + 1);
+          }
+        }
+      };
+      const started = performance.now();
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      return { latencies, errors, elapsed: (performance.now() - started) / 1000 };
+    };
+
+    say(`warming up 2 s, then ${DURATION_S} s at concurrency ${CONCURRENCY}`);
+    await runFor(2, false);
+    const before = await cacheCount();
+    const { latencies, errors, elapsed } = await runFor(DURATION_S, true);
+    const after = await cacheCount();
+    const hits = after.hits - before.hits;
+    const misses = after.misses - before.misses;
+
+    const all = Float64Array.from([...latencies.values()].flat()).sort();
+    const byOp: Record<string, { count: number; ops_per_s: number; p50_ms: number; p95_ms: number; p99_ms: number; max_ms: number }> = {};
+    for (const n of names) {
+      const l = Float64Array.from(latencies.get(n)!).sort();
+      byOp[n] = { count: l.length, ops_per_s: round(l.length / elapsed), p50_ms: round(percentile(l, 50)), p95_ms: round(percentile(l, 95)), p99_ms: round(percentile(l, 99)), max_ms: round(l[l.length - 1] ?? 0) };
+    }
+    const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
+    const result = {
+      ops_per_s: round(all.length / elapsed),
+      p50_ms: round(percentile(all, 50)),
+      p99_ms: round(percentile(all, 99)),
+      cache_hit_rate: hits + misses > 0 ? round(hits / (hits + misses), 4) : 0,
+      errors: errorCount,
+      by_op: byOp,
+    };
+    const statements = system.backend === 'server' ? await slowestStatements(db) : 'embedded database: no pg_stat_statements';
+    await app.close();
+
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      const w = (s: string | number, n: number) => String(s).padStart(n);
+      const lines = [
+        `backend ${system.backend} (${db.flavour}), cache ${cache.kind}, concurrency ${CONCURRENCY}, ${elapsed.toFixed(1)} s, ${TOKENS} tokens`,
+        '',
+        `${'operation'.padEnd(16)}${w('weight', 7)}${w('count', 9)}${w('ops/s', 9)}${w('p50 ms', 9)}${w('p95 ms', 9)}${w('p99 ms', 9)}${w('max ms', 9)}`,
+        ...names.map((n) => {
+          const o = byOp[n]!;
+          return `${n.padEnd(16)}${w(MIX[n], 7)}${w(o.count, 9)}${w(o.ops_per_s.toFixed(0), 9)}${w(o.p50_ms.toFixed(2), 9)}${w(o.p95_ms.toFixed(2), 9)}${w(o.p99_ms.toFixed(2), 9)}${w(o.max_ms.toFixed(1), 9)}`;
+        }),
+        `${'all'.padEnd(16)}${w('', 7)}${w(all.length, 9)}${w(result.ops_per_s.toFixed(0), 9)}${w(result.p50_ms.toFixed(2), 9)}${w(percentile(all, 95).toFixed(2), 9)}${w(result.p99_ms.toFixed(2), 9)}${w((all[all.length - 1] ?? 0).toFixed(1), 9)}`,
+        '',
+        `cache hit rate ${(result.cache_hit_rate * 100).toFixed(2)} % (${hits} hits, ${misses} misses); errors ${errorCount}`,
+        ...[...errors].map(([m, c]) => `  ${c} × ${m}`),
+        '',
+        'slowest statements (pg_stat_statements, mean):',
+        ...(typeof statements === 'string'
+          ? [`  ${statements}`]
+          : statements.map((s) => `  ${s.mean_ms.toFixed(2).padStart(8)} ms mean ${s.max_ms.toFixed(1).padStart(8)} ms max ${String(s.calls).padStart(7)} calls  ${s.query.slice(0, 110)}`)),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+  } finally {
+    await cache.close();
+    await db.close();
+    await system.dropDatabase?.();
+  }
+}
+
+function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`load: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
