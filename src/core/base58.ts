@@ -40,22 +40,22 @@ const groupScratch = new Float64Array(MAX_GROUPS + 1);
 const digitScratch = new Uint8Array((MAX_GROUPS + 1) * GROUP_DIGITS);
 const charScratch = Buffer.alloc((MAX_GROUPS + 1) * GROUP_DIGITS);
 
-/** Encodes bytes as base58 (keys, signatures). */
-export function base58Encode(bytes: Uint8Array): string {
-  const n = bytes.length;
-  if (n > TABLE_BYTES) return encodeByDivision(bytes);
+/** Encodes bytes[start, end) as base58 (keys, signatures); the range spares callers a subarray per key. */
+export function base58Encode(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  const n = end - start;
+  if (n > TABLE_BYTES) return encodeByDivision(bytes.subarray(start, end));
   let zeros = 0;
-  while (zeros < n && bytes[zeros] === 0) zeros++;
+  while (zeros < n && bytes[start + zeros] === 0) zeros++;
   const acc = groupScratch;
   acc.fill(0);
   let groups = 0;
-  // limb r covers bytes n-2r-2, n-2r-1 (an odd length leaves a single byte in the top limb)
-  for (let r = 0, hi = n - 2; hi > -2; r++, hi -= 2) {
-    const limb = (hi >= 0 ? bytes[hi]! << 8 : 0) | bytes[hi + 1]!;
+  // limb r covers bytes end-2r-2, end-2r-1 (an odd length leaves a single byte in the top limb)
+  for (let r = 0, hi = end - 2; hi > start - 2; r++, hi -= 2) {
+    const limb = (hi >= start ? bytes[hi]! << 8 : 0) | bytes[hi + 1]!;
     if (limb === 0) continue;
     const row = r * MAX_GROUPS;
     const span = LIMB_GROUPS[r]!;
-    for (let g = 0; g < span; g++) acc[g] += limb * LIMB_TABLE[row + g]!;
+    for (let g = 0; g < span; g++) acc[g] = acc[g]! + limb * LIMB_TABLE[row + g]!;
     if (span > groups) groups = span;
   }
   let carry = 0;

@@ -17,7 +17,38 @@ export const eventDisc = (name: string): Uint8Array => anchorDiscriminator('even
  */
 export const EVENT_CPI_TAG: Uint8Array = Uint8Array.from([0xe4, 0x45, 0xa5, 0x2e, 0x51, 0xcb, 0x9a, 0x1d]);
 
-/** The 8 bytes as a hex string: the key used in discriminator lookup tables. */
+/** The 8 bytes as a hex string (problem messages). */
 export function discHex(bytes: Uint8Array, offset = 0): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + offset, 8).toString('hex');
+}
+
+function u32At(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
+}
+
+/**
+ * Values by 8-byte discriminator, looked up without building a key string (every instruction and event
+ * blob goes through one): keyed on the first 4 bytes as a number, confirmed on the other 4.
+ */
+export class DiscriminatorMap<T> {
+  private readonly byHead = new Map<number, Array<{ tail: number; value: T }>>();
+
+  constructor(entries: Iterable<readonly [Uint8Array, T]>) {
+    for (const [disc, value] of entries) {
+      const head = u32At(disc, 0);
+      const list = this.byHead.get(head) ?? [];
+      list.push({ tail: u32At(disc, 4), value });
+      this.byHead.set(head, list);
+    }
+  }
+
+  /** The value for the discriminator at bytes[0, 8); undefined when unknown or shorter than 8 bytes. */
+  get(bytes: Uint8Array): T | undefined {
+    if (bytes.length < 8) return undefined;
+    const list = this.byHead.get(u32At(bytes, 0));
+    if (list === undefined) return undefined;
+    const tail = u32At(bytes, 4);
+    for (const entry of list) if (entry.tail === tail) return entry.value;
+    return undefined;
+  }
 }

@@ -56,7 +56,7 @@ export class BorshReader {
   }
   pubkey(what = 'pubkey'): string {
     const at = this.need(32, what);
-    return base58Encode(this.bytes.subarray(at, at + 32));
+    return base58Encode(this.bytes, at, at + 32);
   }
   /** u32 length + UTF-8 bytes; invalid UTF-8 is corruption, not something to paper over. */
   string(what = 'string'): string {

@@ -27,43 +27,66 @@ export function locateInvocations(tx: RawTx, registry: ReadonlyMap<string, Progr
   const out: LocatedInvocation[] = [];
   const innerByIndex = new Map<number, RawInstruction[]>();
   for (const group of tx.innerInstructions) innerByIndex.set(group.index, group.instructions);
-
-  tx.instructions.forEach((top, ixIndex) => {
-    // frames[h] = the invocation (or null for foreign programs) last seen at stack height h.
-    const frames: Array<{ program: string; inv: LocatedInvocation | null } | undefined> = [];
-    const open = (ix: RawInstruction, innerIxIndex: number, height: number) => {
-      const program = tx.accountKeys[ix.programIdIndex]!;
-      const decoder = registry.get(program);
-      const inv = decoder ? { decoder, ixIndex, innerIxIndex, ix, events: [] } : null;
-      if (inv) out.push(inv);
-      frames.length = height;
-      frames[height] = { program, inv };
-    };
-    open(top, -1, 1);
-    (innerByIndex.get(ixIndex) ?? []).forEach((ix, innerIxIndex) => {
+  const frames = new FrameStack();
+  for (let ixIndex = 0; ixIndex < tx.instructions.length; ixIndex++) {
+    const top = tx.instructions[ixIndex]!;
+    frames.open(1, tx.accountKeys[top.programIdIndex]!, registry, out, { ixIndex, innerIxIndex: -1, ix: top });
+    const inner = innerByIndex.get(ixIndex);
+    if (inner === undefined) continue;
+    for (let innerIxIndex = 0; innerIxIndex < inner.length; innerIxIndex++) {
+      const ix = inner[innerIxIndex]!;
       const program = tx.accountKeys[ix.programIdIndex]!;
       const decoder = registry.get(program);
       if (decoder && isEventCpi(ix)) {
-        const parent = ix.stackHeight === null ? lastOpenOf(frames, program) : frames[ix.stackHeight - 1];
+        const parent = ix.stackHeight === null ? frames.lastOf(program) : frames.at(ix.stackHeight - 1);
         const authority = tx.accountKeys[ix.accounts[0] ?? -1];
         if (parent?.inv && parent.program === program && authority === decoder.eventAuthority) {
           parent.inv.events.push(ix.data.subarray(8));
         }
-        return;
+        continue;
       }
       // Without stack heights (pre-1.14 data) nesting is unknown: treat each CPI as one level down.
-      open(ix, innerIxIndex, ix.stackHeight ?? 2);
-    });
-  });
+      frames.open(ix.stackHeight ?? 2, program, registry, out, { ixIndex, innerIxIndex, ix });
+    }
+  }
   return out;
 }
 
-function lastOpenOf(
-  frames: Array<{ program: string; inv: LocatedInvocation | null } | undefined>,
-  program: string,
-): { program: string; inv: LocatedInvocation | null } | undefined {
-  for (let h = frames.length - 1; h >= 1; h--) if (frames[h]?.program === program) return frames[h];
-  return undefined;
+interface Frame {
+  program: string;
+  inv: LocatedInvocation | null;
+}
+
+/** The program (and its invocation, null for foreign programs) last seen at each stack height 1..depth. */
+class FrameStack {
+  private readonly frames: Array<Frame | undefined> = [];
+  private depth = 0;
+
+  /** An instruction starts at stack height `height`: deeper frames are done; a registered program opens an invocation. */
+  open(
+    height: number,
+    program: string,
+    registry: ReadonlyMap<string, ProgramDecoder>,
+    out: LocatedInvocation[],
+    at: Pick<Invocation, 'ixIndex' | 'innerIxIndex' | 'ix'>,
+  ): void {
+    const decoder = registry.get(program);
+    const inv = decoder ? { decoder, ixIndex: at.ixIndex, innerIxIndex: at.innerIxIndex, ix: at.ix, events: [] } : null;
+    if (inv) out.push(inv);
+    // A skipped height (malformed stack data) leaves no stale frame below the new one.
+    for (let h = this.depth + 1; h < height; h++) this.frames[h] = undefined;
+    this.frames[height] = { program, inv };
+    this.depth = height;
+  }
+
+  at(height: number): Frame | undefined {
+    return height >= 1 && height <= this.depth ? this.frames[height] : undefined;
+  }
+
+  lastOf(program: string): Frame | undefined {
+    for (let h = this.depth; h >= 1; h--) if (this.frames[h]?.program === program) return this.frames[h];
+    return undefined;
+  }
 }
 
 const INVOKE = /^Program (\S+) invoke \[(\d+)\]$/;

@@ -14,13 +14,7 @@ import type { DecodeContext, TradeAccounts } from './context.ts';
  * skipped, not passed.
  */
 export function verifyTrades(ctx: DecodeContext): void {
-  checksRentSlack.clear();
   const checks = new Map<string, Check>();
-  const add = (key: string, trade: TradeEvent, amounts: bigint[], what: string, actual: () => bigint | null) => {
-    const c = checks.get(key);
-    if (c) c.expected = c.expected.map((e, i) => e + (amounts[i] ?? amounts[0]!));
-    else checks.set(key, { first: trade, expected: amounts, actual, what });
-  };
   const minted = mintedSupply(ctx);
   for (const event of ctx.events) {
     if (event.type !== 'trade') continue;
@@ -33,21 +27,23 @@ export function verifyTrades(ctx: DecodeContext): void {
     const supply = minted.get(event.mint);
     // A 2024 CreateEvent does not state the supply minted into the curve: that holding cannot be checked.
     if (supply !== null) {
-      if (supply !== undefined && !checks.has(baseKey)) add(baseKey, event, [supply], `base held by ${baseId}`, () => tokenDelta(ctx, base, event.mint));
-      add(baseKey, event, [-sign * event.tokenAmount], `base held by ${baseId}`, () => tokenDelta(ctx, base, event.mint));
+      const holding: Holding = { holder: base, mint: event.mint };
+      if (supply !== undefined && !checks.has(baseKey)) add(checks, baseKey, event, [supply], `base held by ${baseId}`, holding);
+      add(checks, baseKey, event, [-sign * event.tokenAmount], `base held by ${baseId}`, holding);
     }
-    addQuote(ctx, event, accounts.quoteHolder, sign, add);
+    addQuote(ctx, checks, event, accounts.quoteHolder, sign);
     const userBase = accounts.userBase;
     if (userBase !== null) {
-      add(`user:${userBase}:${event.mint}`, event, [sign * event.tokenAmount], `trader token account ${userBase}`, () =>
-        tokenDelta(ctx, { account: userBase }, event.mint),
-      );
+      add(checks, `user:${userBase}:${event.mint}`, event, [sign * event.tokenAmount], `trader token account ${userBase}`, {
+        holder: { account: userBase },
+        mint: event.mint,
+      });
     }
   }
-  for (const [key, c] of checks) {
-    const actual = c.actual();
+  for (const c of checks.values()) {
+    const actual = 'lamportsOf' in c.holding ? lamportDelta(ctx, c.holding.lamportsOf) : tokenDelta(ctx, c.holding.holder, c.holding.mint);
     if (actual === null || c.expected.includes(actual)) continue;
-    if (checksRentSlack.has(key) && isRentDeposit(actual - c.expected[0]!)) continue;
+    if (c.rentSlack && isRentDeposit(actual - c.expected[0]!)) continue;
     ctx.problem(
       c.first.program,
       c.first,
@@ -58,8 +54,6 @@ export function verifyTrades(ctx: DecodeContext): void {
   }
 }
 
-/** Curves that also received rent in this transaction (create, extend_account). */
-const checksRentSlack = new Set<string>();
 /** Rent-exemption is (128 + data bytes) × 6 960 lamports; a create/extend deposits a whole number of bytes' worth. */
 const RENT_PER_BYTE = 6_960n;
 const MAX_RENT_BYTES = 128n + 512n;
@@ -68,15 +62,25 @@ function isRentDeposit(extra: bigint): boolean {
   return extra > 0n && extra % RENT_PER_BYTE === 0n && extra <= MAX_RENT_BYTES * RENT_PER_BYTE;
 }
 
+/** A balance the transaction's metadata reports: a mint held by an account (or owner), or an account's lamports. */
+type Holding = { holder: { owner: string } | { account: string }; mint: string } | { lamportsOf: string };
+
 interface Check {
   first: TradeEvent;
   /** Acceptable totals (one per accepted accounting variant). */
   expected: bigint[];
-  actual: () => bigint | null;
+  holding: Holding;
   what: string;
+  /** The curve also received rent in this transaction (create, extend_account): a whole deposit is allowed. */
+  rentSlack: boolean;
 }
 
-type Add = (key: string, trade: TradeEvent, amounts: bigint[], what: string, actual: () => bigint | null) => void;
+/** Adds a trade's expected change to the check of one holding; trades on the same holding are summed. */
+function add(checks: Map<string, Check>, key: string, trade: TradeEvent, amounts: bigint[], what: string, holding: Holding): void {
+  const c = checks.get(key);
+  if (c) c.expected = c.expected.map((e, i) => e + (amounts[i] ?? amounts[0]!));
+  else checks.set(key, { first: trade, expected: amounts, holding, what, rentSlack: false });
+}
 
 /** Mints created in this transaction and the supply minted to their curve (null when the event omits it). */
 function mintedSupply(ctx: DecodeContext): Map<string, bigint | null> {
@@ -88,37 +92,38 @@ function mintedSupply(ctx: DecodeContext): Map<string, bigint | null> {
   return out;
 }
 
-function addQuote(ctx: DecodeContext, trade: TradeEvent, holder: TradeAccounts['quoteHolder'], sign: bigint, add: Add): void {
+function addQuote(ctx: DecodeContext, checks: Map<string, Check>, trade: TradeEvent, holder: TradeAccounts['quoteHolder'], sign: bigint): void {
   if (holder === null) return;
   if ('lamportsOf' in holder) {
-    add(`sol:${holder.lamportsOf}`, trade, [sign * trade.solAmount], `lamports of curve ${holder.lamportsOf}`, () =>
-      lamportDelta(ctx, holder.lamportsOf),
-    );
-    if (ctx.rentTouched.has(holder.lamportsOf)) checksRentSlack.add(`sol:${holder.lamportsOf}`);
+    const key = `sol:${holder.lamportsOf}`;
+    add(checks, key, trade, [sign * trade.solAmount], `lamports of curve ${holder.lamportsOf}`, holder);
+    if (ctx.rentTouched.has(holder.lamportsOf)) checks.get(key)!.rentSlack = true;
     return;
   }
   const moved = sign * trade.solAmount;
   const amounts = trade.program === 'launchlab' ? [moved + trade.protocolFee, moved + trade.protocolFee + trade.platformFee] : [moved];
   const id = 'owner' in holder ? holder.owner : holder.account;
-  add(`quote:${id}:${trade.quoteMint}`, trade, amounts, `quote held by ${id}`, () => tokenDelta(ctx, holder, trade.quoteMint));
+  add(checks, `quote:${id}:${trade.quoteMint}`, trade, amounts, `quote held by ${id}`, { holder, mint: trade.quoteMint });
 }
 
+/** post − pre of the holder's balances in the mint; null when neither list mentions them. */
 function tokenDelta(ctx: DecodeContext, holder: { owner: string } | { account: string }, mint: string): bigint | null {
-  const matches = (b: RawTokenBalance) =>
-    b.mint === mint && ('owner' in holder ? b.owner === holder.owner : ctx.tx.accountKeys[b.accountIndex] === holder.account);
-  let seen = false;
-  let delta = 0n;
-  for (const [list, sign] of [
-    [ctx.tx.postTokenBalances, 1n],
-    [ctx.tx.preTokenBalances, -1n],
-  ] as const) {
-    for (const b of list) {
-      if (!matches(b)) continue;
-      seen = true;
-      delta += sign * b.amount;
-    }
+  const post = sumHeld(ctx, ctx.tx.postTokenBalances, holder, mint);
+  const pre = sumHeld(ctx, ctx.tx.preTokenBalances, holder, mint);
+  if (post === null && pre === null) return null;
+  return (post ?? 0n) - (pre ?? 0n);
+}
+
+function sumHeld(ctx: DecodeContext, list: RawTokenBalance[], holder: { owner: string } | { account: string }, mint: string): bigint | null {
+  const owner = 'owner' in holder ? holder.owner : null;
+  const account = 'account' in holder ? holder.account : null;
+  let sum: bigint | null = null;
+  for (const b of list) {
+    if (b.mint !== mint) continue;
+    if (owner !== null ? b.owner !== owner : ctx.tx.accountKeys[b.accountIndex] !== account) continue;
+    sum = (sum ?? 0n) + b.amount;
   }
-  return seen ? delta : null;
+  return sum;
 }
 
 function lamportDelta(ctx: DecodeContext, account: string): bigint | null {

@@ -1,8 +1,8 @@
 import type { TradeEvent } from '../../core/events.ts';
-import { discHex, eventDisc } from '../anchor.ts';
+import { discHex, DiscriminatorMap, eventDisc } from '../anchor.ts';
 import { BorshError, BorshReader } from '../borsh.ts';
 import type { DecodeContext, Invocation, ProgramDecoder } from '../context.ts';
-import { abs, percent, pricePerToken, ratioToDecimal } from '../math.ts';
+import { abs, percent, pow10, pricePerToken, ratioToDecimal } from '../math.ts';
 import {
   LAUNCHLAB_EVENT,
   LAUNCHLAB_EVENT_AUTHORITY,
@@ -13,10 +13,13 @@ import {
 } from './constants.ts';
 import { decodeLaunchLabTradeEvent, decodePoolCreateEvent, type CurveType, type LaunchLabTradeEvent } from './events.ts';
 
-const IX_NAME_BY_DISC = new Map(Object.entries(LAUNCHLAB_IX).map(([name, disc]) => [discHex(disc), name]));
+const IX_NAME_BY_DISC = new DiscriminatorMap<string>(Object.entries(LAUNCHLAB_IX).map(([name, disc]) => [disc, name] as const));
 const TRADE_IXS = new Set(['buy_exact_in', 'buy_exact_out', 'sell_exact_in', 'sell_exact_out']);
-const EVENT = { poolCreate: discHex(LAUNCHLAB_EVENT.PoolCreateEvent), trade: discHex(LAUNCHLAB_EVENT.TradeEvent) };
-const IGNORED_EVENTS = new Set(['CreateVestingEvent', 'ClaimVestedEvent'].map((n) => discHex(eventDisc(n))));
+const EVENT_KIND = new DiscriminatorMap<'poolCreate' | 'trade' | 'ignored'>([
+  [LAUNCHLAB_EVENT.PoolCreateEvent, 'poolCreate'],
+  [LAUNCHLAB_EVENT.TradeEvent, 'trade'],
+  ...['CreateVestingEvent', 'ClaimVestedEvent'].map((name) => [eventDisc(name), 'ignored'] as const),
+]);
 
 /** Trade instruction accounts (spec §3.2). */
 const T = { user: 0, pool: 4, userBase: 5, baseVault: 7, quoteVault: 8, baseMint: 9, quoteMint: 10 } as const;
@@ -42,18 +45,18 @@ export const launchlabDecoder: ProgramDecoder = {
   platform: 'launchlab',
   eventAuthority: LAUNCHLAB_EVENT_AUTHORITY,
   decode(inv: Invocation, ctx: DecodeContext): void {
-    const ixName = inv.ix && inv.ix.data.length >= 8 ? (IX_NAME_BY_DISC.get(discHex(inv.ix.data)) ?? null) : null;
+    const ixName = inv.ix ? (IX_NAME_BY_DISC.get(inv.ix.data) ?? null) : null;
     if (ixName !== null && ixName in MIGRATE) onMigrate(ixName, inv, ctx);
     for (const blob of inv.events) {
-      const disc = discHex(blob);
+      const kind = EVENT_KIND.get(blob);
       const r = new BorshReader(blob, 8);
       try {
-        if (disc === EVENT.trade) onTrade(decodeLaunchLabTradeEvent(r), ixName, inv, ctx);
-        else if (disc === EVENT.poolCreate) onPoolCreate(r, ixName, inv, ctx);
-        else if (!IGNORED_EVENTS.has(disc)) ctx.problem('launchlab', inv, 'unknown_discriminator', 'count', `event discriminator ${disc}`);
+        if (kind === 'trade') onTrade(decodeLaunchLabTradeEvent(r), ixName, inv, ctx);
+        else if (kind === 'poolCreate') onPoolCreate(r, ixName, inv, ctx);
+        else if (kind !== 'ignored') ctx.problem('launchlab', inv, 'unknown_discriminator', 'count', `event discriminator ${discHex(blob)}`);
       } catch (err) {
         if (!(err instanceof BorshError)) throw err;
-        ctx.problem('launchlab', inv, 'malformed_event', 'quarantine', `event ${disc}: ${err.message}`);
+        ctx.problem('launchlab', inv, 'malformed_event', 'quarantine', `event ${discHex(blob)}: ${err.message}`);
       }
     }
   },
@@ -172,8 +175,8 @@ function curvePrice(e: LaunchLabTradeEvent, curve: CurveType, baseDecimals: numb
   }
   if (curve === 'fixed') return pricePerToken(e.virtualQuote, e.virtualBase, baseDecimals, quoteDecimals);
   // linear: raw price = virtual_base (Q64 slope) × real_base / 2^64, scaled by 10^(bd − qd)
-  const num = e.virtualBase * e.realBaseAfter * 10n ** BigInt(baseDecimals);
-  const den = (1n << 64n) * 10n ** BigInt(quoteDecimals);
+  const num = e.virtualBase * e.realBaseAfter * pow10(baseDecimals);
+  const den = (1n << 64n) * pow10(quoteDecimals);
   return ratioToDecimal(num, den) ?? '0';
 }
 

@@ -1,5 +1,5 @@
 import type { TradeEvent } from '../../core/events.ts';
-import { discHex, eventDisc } from '../anchor.ts';
+import { discHex, DiscriminatorMap, eventDisc } from '../anchor.ts';
 import { BorshError, BorshReader } from '../borsh.ts';
 import type { DecodeContext, Invocation, ProgramDecoder } from '../context.ts';
 import { WSOL_MINT } from '../launchlab/constants.ts';
@@ -26,8 +26,10 @@ const VIRTUAL_REAL_TOKEN_OFFSET = 279_900_000_000_000n;
  */
 const LEGACY_FEE_BPS = 100n;
 
-const IX_NAME_BY_DISC = new Map(Object.entries(PUMPFUN_IX).map(([name, disc]) => [discHex(disc), name]));
-IX_NAME_BY_DISC.set(discHex(Uint8Array.from(Buffer.from('ea66c2cb96483ee5', 'hex'))), 'extend_account');
+const IX_NAME_BY_DISC = new DiscriminatorMap<string>([
+  ...Object.entries(PUMPFUN_IX).map(([name, disc]) => [disc, name] as const),
+  [Uint8Array.from(Buffer.from('ea66c2cb96483ee5', 'hex')), 'extend_account'],
+]);
 
 /** Bonding-curve account position per trade instruction (spec §2.2). */
 const CURVE_ACCOUNT: Record<string, number> = {
@@ -41,30 +43,29 @@ const CURVE_ACCOUNT: Record<string, number> = {
 /** lp_mint position in migrate / migrate_v2. */
 const LP_MINT_ACCOUNT: Record<string, number> = { migrate: 15, migrate_v2: 15 };
 
-const EVENT = {
-  create: discHex(PUMPFUN_EVENT.CreateEvent),
-  trade: discHex(PUMPFUN_EVENT.TradeEvent),
-  complete: discHex(PUMPFUN_EVENT.CompleteEvent),
-  migration: discHex(PUMPFUN_EVENT.CompletePumpAmmMigrationEvent),
-};
 /** Events the program emits that carry nothing this indexer stores: recognised, not counted as unknown. */
-const IGNORED_EVENTS = new Set(
-  [
-    'SetParamsEvent',
-    'ExtendAccountEvent',
-    'CollectCreatorFeeEvent',
-    'SetCreatorEvent',
-    'SetMetaplexCreatorEvent',
-    'UpdateMayhemVirtualParamsEvent',
-    'ClaimCashbackEvent',
-    'DistributeCreatorFeesEvent',
-    'AdminCtoEvent',
-    'InitUserVolumeAccumulatorEvent',
-    'SyncUserVolumeAccumulatorEvent',
-    'CloseUserVolumeAccumulatorEvent',
-    'ClaimTokenIncentivesEvent',
-  ].map((name) => discHex(eventDisc(name))),
-);
+const IGNORED_EVENTS = [
+  'SetParamsEvent',
+  'ExtendAccountEvent',
+  'CollectCreatorFeeEvent',
+  'SetCreatorEvent',
+  'SetMetaplexCreatorEvent',
+  'UpdateMayhemVirtualParamsEvent',
+  'ClaimCashbackEvent',
+  'DistributeCreatorFeesEvent',
+  'AdminCtoEvent',
+  'InitUserVolumeAccumulatorEvent',
+  'SyncUserVolumeAccumulatorEvent',
+  'CloseUserVolumeAccumulatorEvent',
+  'ClaimTokenIncentivesEvent',
+];
+const EVENT_KIND = new DiscriminatorMap<'create' | 'trade' | 'complete' | 'migration' | 'ignored'>([
+  [PUMPFUN_EVENT.CreateEvent, 'create'],
+  [PUMPFUN_EVENT.TradeEvent, 'trade'],
+  [PUMPFUN_EVENT.CompleteEvent, 'complete'],
+  [PUMPFUN_EVENT.CompletePumpAmmMigrationEvent, 'migration'],
+  ...IGNORED_EVENTS.map((name) => [eventDisc(name), 'ignored'] as const),
+]);
 
 function quoteMintOf(key: string | null): string {
   return key === null || key === ZERO_KEY ? WSOL_MINT : key;
@@ -76,19 +77,19 @@ export const pumpfunDecoder: ProgramDecoder = {
   platform: 'pumpfun',
   eventAuthority: PUMPFUN_EVENT_AUTHORITY,
   decode(inv: Invocation, ctx: DecodeContext): void {
-    const ixName = inv.ix && inv.ix.data.length >= 8 ? (IX_NAME_BY_DISC.get(discHex(inv.ix.data)) ?? null) : null;
+    const ixName = inv.ix ? (IX_NAME_BY_DISC.get(inv.ix.data) ?? null) : null;
     if (ixName === 'create' || ixName === 'create_v2' || ixName === 'extend_account') {
       const curve = ctx.account(inv.ix, ixName === 'extend_account' ? 0 : 2);
       if (curve) ctx.rentTouched.add(curve);
     }
     let trade: TradeEvent | null = null;
     for (const blob of inv.events) {
-      const disc = discHex(blob);
+      const kind = EVENT_KIND.get(blob);
       const r = new BorshReader(blob, 8);
       try {
-        if (disc === EVENT.trade) trade = onTrade(decodePumpTradeEvent(r), ixName, inv, ctx) ?? trade;
-        else if (disc === EVENT.create) onCreate(r, ixName, inv, ctx);
-        else if (disc === EVENT.complete) {
+        if (kind === 'trade') trade = onTrade(decodePumpTradeEvent(r), ixName, inv, ctx) ?? trade;
+        else if (kind === 'create') onCreate(r, ixName, inv, ctx);
+        else if (kind === 'complete') {
           const e = decodePumpCompleteEvent(r);
           countTrailing(ctx, inv, 'CompleteEvent', e.trailingBytes);
           if (trade) trade.completesCurve = true;
@@ -99,7 +100,7 @@ export const pumpfunDecoder: ProgramDecoder = {
             user: e.user,
             ...ctx.location('pumpfun', inv, Number(e.timestamp)),
           });
-        } else if (disc === EVENT.migration) {
+        } else if (kind === 'migration') {
           const e = decodePumpMigrationEvent(r);
           countTrailing(ctx, inv, 'CompletePumpAmmMigrationEvent', e.trailingBytes);
           ctx.events.push({
@@ -115,12 +116,12 @@ export const pumpfunDecoder: ProgramDecoder = {
             ixName: ixName ?? 'unknown',
             ...ctx.location('pumpfun', inv, Number(e.timestamp)),
           });
-        } else if (!IGNORED_EVENTS.has(disc)) {
-          ctx.problem('pumpfun', inv, 'unknown_discriminator', 'count', `event discriminator ${disc}`);
+        } else if (kind !== 'ignored') {
+          ctx.problem('pumpfun', inv, 'unknown_discriminator', 'count', `event discriminator ${discHex(blob)}`);
         }
       } catch (err) {
         if (!(err instanceof BorshError)) throw err;
-        ctx.problem('pumpfun', inv, 'malformed_event', 'quarantine', `event ${disc}: ${err.message}`);
+        ctx.problem('pumpfun', inv, 'malformed_event', 'quarantine', `event ${discHex(blob)}: ${err.message}`);
       }
     }
   },

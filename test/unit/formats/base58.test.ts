@@ -35,6 +35,14 @@ describe('base58 (table encoder, deferred-carry decoder) against the bs58 packag
     }
   });
 
+  it('encodes a range of a larger buffer as the bytes of that range', () => {
+    const wire = randomBytes(200);
+    wire.fill(0, 40, 42);
+    for (const [start, end] of [[0, 32], [40, 72], [168, 200], [10, 11], [5, 5]] as const) {
+      assert.equal(base58Encode(wire, start, end), bs58.encode(wire.subarray(start, end)));
+    }
+  });
+
   it('rejects characters outside the alphabet', () => {
     for (const bad of ['0', 'O', 'I', 'l', 'abc+', 'é', '11 1']) {
       assert.equal(isBase58(bad), false, bad);
