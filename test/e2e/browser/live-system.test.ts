@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { POSTGRES_ADMIN_URL, uniqueSuffix } from '../../helpers/db.ts';
+
+/**
+ * The whole system as a user runs it: `megatron run` (simulate source → pipeline → PostgreSQL, jobs, API)
+ * in its own process, and the dashboard in Chromium reading what it indexed — live.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
+
+async function postgresReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+const skip = !existsSync(CHROMIUM)
+  ? `Chromium not found at ${CHROMIUM} (apt-get install -y chromium); browser tests skipped`
+  : !(await postgresReachable())
+    ? `PostgreSQL unreachable at ${POSTGRES_ADMIN_URL}; live-system browser test skipped`
+    : undefined;
+
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('dashboard over a running `megatron run` (simulated market)', { skip }, () => {
+  const dbName = `megatron_test_live_${uniqueSuffix()}`;
+  let child: ChildProcess;
+  let base: string;
+  let context: BrowserContext;
+  let profile: string;
+  let output = '';
+
+  before(async () => {
+    await admin(`CREATE DATABASE ${dbName}`);
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/${dbName}`;
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, [path.join(repoRoot, 'bin/megatron.js'), 'run', '--source', 'simulate', '--rate', '150', '--no-status'], {
+      env: { ...process.env, DATABASE_URL: url.toString(), REDIS_URL: '', API_HOST: '127.0.0.1', API_PORT: String(port), LOG_FORMAT: 'json', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    // Wait for a scored hot set and a token with enough trades for a chart.
+    await until('hot tokens', async () => {
+      const hot = (await (await fetch(`${base}/tokens/hot?limit=5`)).json()) as { data: Array<{ score: number | null; trades_24h: number }> };
+      return hot.data.length >= 5 && hot.data.some((t) => t.score !== null && t.trades_24h >= 10) ? true : undefined;
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    profile = mkdtempSync(path.join(os.tmpdir(), 'megatron-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  });
+
+  test('markets, token and system pages show the indexed market, and trades stream in live', async () => {
+    const errors: string[] = [];
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/#/`);
+    await page.locator('#hot tbody tr[data-mint]').nth(4).waitFor();
+    await page.locator('#launches li').nth(4).waitFor();
+    // Live: the simulator keeps launching; a launch arrives over /stream without a reload.
+    const before = await page.locator('#launches li.new').count();
+    await page.locator('#launches li.new').nth(before).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'live-markets.png'), fullPage: true });
+
+    const mint = await page.locator('#hot tbody tr[data-mint]').first().getAttribute('data-mint');
+    await page.goto(`${base}/#/token/${mint}`);
+    await page.locator('#chart canvas').first().waitFor();
+    await page.locator('#candle-count').filter({ hasText: /[1-9]\d* candles/ }).waitFor();
+    await page.locator('#trades tbody tr.buy, #trades tbody tr.sell').first().waitFor();
+    await page.locator('#score .score-total b').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'live-token.png'), fullPage: true });
+
+    await page.goto(`${base}/#/system`);
+    await page.locator('.cards .card').nth(11).waitFor();
+    const text = (await page.locator('#sys').textContent()) ?? '';
+    assert.match(text, /simulate/, 'the simulate checkpoint');
+    assert.match(text, /scores:tokens|candles:refresh/, 'scheduler jobs');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'live-system.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+    assert.equal(child.exitCode, null, `megatron run is still running:\n${output.slice(-2000)}`);
+  });
+});
