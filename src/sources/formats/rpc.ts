@@ -195,12 +195,17 @@ function compiledInstruction(raw: unknown, what: string, defaultHeight: number |
   );
 }
 
+/** Longer base58 data is decoded on first read; shorter costs less to decode than a lazy accessor does. */
+const LAZY_BASE58_CHARS = 32;
+
 /**
- * An instruction whose base58 data is validated now and decoded on first read of `data` (then kept): decoding
- * is quadratic in the length and decoders only ever read launchpad instructions' bytes. `data` is an own,
- * enumerable accessor on a plain object, so reads, writes, spreads and deep equality behave as for a value.
+ * An instruction whose base58 data is validated now and, when long, decoded on first read of `data` (then
+ * kept): decoding is quadratic in the length and decoders only ever read launchpad instructions' bytes. `data`
+ * is then an own, enumerable accessor on a plain object, so reads, writes, spreads and deep equality behave as
+ * for a value.
  */
 function base58Instruction(programIdIndex: number, accounts: number[], text: string, stackHeight: number | null): RawInstruction {
+  if (text.length <= LAZY_BASE58_CHARS) return { programIdIndex, accounts, data: base58Decode(text), stackHeight };
   if (!isBase58(text)) throw new NormalizeError('bad_base58', `invalid base58 text (${text.length} chars)`);
   let bytes: Uint8Array | null = null;
   return {

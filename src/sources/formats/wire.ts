@@ -53,9 +53,22 @@ class WireCursor {
     this.pos += n;
     return out;
   }
+  skip(n: number): void {
+    this.need(n);
+    this.pos += n;
+  }
+  /** n single-byte indices as a plain array (what RawInstruction.accounts holds). */
+  indices(n: number): number[] {
+    this.need(n);
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = this.bytes[this.pos + i]!;
+    this.pos += n;
+    return out;
+  }
   keys(count: number): string[] {
+    this.need(32 * count);
     const out = new Array<string>(count);
-    for (let i = 0; i < count; i++) out[i] = base58Encode(this.take(32));
+    for (let i = 0; i < count; i++, this.pos += 32) out[i] = base58Encode(this.bytes, this.pos, this.pos + 32);
     return out;
   }
 }
@@ -72,17 +85,17 @@ export function parseWireTransaction(bytes: Uint8Array): WireTransaction {
   if (prefix & 0x80) {
     if ((prefix & 0x7f) !== 0) throw new NormalizeError('unsupported_version', `message version ${prefix & 0x7f}`);
     version = 0;
-    c.take(3);
+    c.skip(3);
   } else {
-    c.take(2); // prefix was numRequiredSignatures
+    c.skip(2); // prefix was numRequiredSignatures
   }
   const staticKeys = c.keys(c.shortVec());
-  c.take(32); // recent blockhash
+  c.skip(32); // recent blockhash
   const ixCount = c.shortVec();
   const instructions: RawInstruction[] = [];
   for (let i = 0; i < ixCount; i++) {
     const programIdIndex = c.u8();
-    const accounts = Array.from(c.take(c.shortVec()));
+    const accounts = c.indices(c.shortVec());
     const data = c.take(c.shortVec());
     instructions.push({ programIdIndex, accounts, data, stackHeight: 1 });
   }
@@ -90,9 +103,9 @@ export function parseWireTransaction(bytes: Uint8Array): WireTransaction {
   if (version === 0) {
     lookupCount = c.shortVec();
     for (let i = 0; i < lookupCount; i++) {
-      c.take(32);
-      c.take(c.shortVec());
-      c.take(c.shortVec());
+      c.skip(32);
+      c.skip(c.shortVec());
+      c.skip(c.shortVec());
     }
   }
   if (c.pos !== bytes.length) throw new NormalizeError('trailing_bytes', `${bytes.length - c.pos} bytes after the message`);
@@ -108,19 +121,19 @@ export function parseWireTransaction(bytes: Uint8Array): WireTransaction {
 function parseV1(c: WireCursor): WireTransaction {
   c.u8();
   const numRequiredSignatures = c.u8();
-  c.take(2);
+  c.skip(2);
   const mask = c.u32();
-  c.take(32);
+  c.skip(32);
   const ixCount = c.u8();
   const staticKeys = c.keys(c.u8());
   let words = 0;
   for (let m = mask; m !== 0; m >>>= 1) words += m & 1;
-  c.take(4 * words);
+  c.skip(4 * words);
   const headers: Array<[number, number, number]> = [];
   for (let i = 0; i < ixCount; i++) headers.push([c.u8(), c.u8(), c.u16()]);
   const instructions: RawInstruction[] = headers.map(([programIdIndex, accountCount, dataLength]) => ({
     programIdIndex,
-    accounts: Array.from(c.take(accountCount)),
+    accounts: c.indices(accountCount),
     data: c.take(dataLength),
     stackHeight: 1,
   }));

@@ -73,10 +73,12 @@ describe('base58 instruction data (decoded on first read)', () => {
     assert.deepEqual(ix.data, Uint8Array.of(1, 2));
   });
 
-  it('invalid base58 still fails at normalization, not at first read', () => {
-    assert.throws(
-      () => normalizeRpcTransaction(tx('3yZe0')),
-      (err: unknown) => err instanceof NormalizeError && err.reason === 'bad_base58',
-    );
+  it('invalid base58 still fails at normalization, not at first read, short or long', () => {
+    for (const bad of ['3yZe0', `${bs58.encode(randomBytes(100))}0`]) {
+      assert.throws(
+        () => normalizeRpcTransaction(tx(bad)),
+        (err: unknown) => err instanceof NormalizeError && err.reason === 'bad_base58',
+      );
+    }
   });
 });
