@@ -104,13 +104,17 @@ export const STATIC_LAMPORTS: ReadonlyArray<[Key, bigint]> = [
   [USD1, 1_461_600n],
 ];
 
-/** Entries of the simulated wallets' address lookup table (fixed accounts only, as real wallets do). */
-export const LOOKUP_TABLE_ADDRESSES: readonly string[] = [
+/**
+ * Entries of the simulated wallets' address lookup table (fixed accounts only, as real wallets do); each key
+ * knows its position ({@link Key.tableIndex}).
+ */
+export const LOOKUP_TABLE_KEYS: readonly Key[] = [
   SYSTEM, TOKEN, TOKEN_2022, ATA, RENT,
   PUMP.global, PUMP.eventAuthority, PUMP.feeProgram, PUMP.feeConfig, PUMP.globalVolumeAccumulator, PUMP.feeRecipient,
   LAUNCHLAB.eventAuthority, LAUNCHLAB.authority, LAUNCHLAB.platformConfig, LAUNCHLAB.globalConfigWsol, LAUNCHLAB.globalConfigUsd1,
   WSOL, USD1,
-].map((k) => k.b58);
+];
+LOOKUP_TABLE_KEYS.forEach((key, i) => (key.tableIndex = i));
 
 /** Rent-exempt minimums the runtime charges when accounts are created. */
 export const RENT_TOKEN_ACCOUNT = 2_039_280n;

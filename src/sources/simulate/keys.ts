@@ -1,13 +1,10 @@
 import bs58 from 'bs58';
+import type { AccountState, Ledger } from './ledger.ts';
 import type { Rng } from './rng.ts';
+import type { AccountMeta } from './tx.ts';
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
-/** A simulated account: its base58 address and the 32 raw bytes events carry. */
-export interface Key {
-  readonly b58: string;
-  readonly bytes: Uint8Array;
-}
 
 /**
  * Writes `length` base58 digits whose first digit is in [1, firstMax]: with 44 digits and firstMax 16 the
@@ -31,19 +28,58 @@ function digits(rng: Rng, length: number, firstMax: number, suffix: string): str
   return scratch.toString('latin1', 0, length);
 }
 
-/** A key whose raw bytes are decoded only when an event payload needs them (most accounts never do). */
-class LazyKey implements Key {
-  private raw: Uint8Array | null = null;
-  constructor(readonly b58: string) {}
+/**
+ * A simulated account: its base58 address and the 32 raw bytes events carry (decoded only when an event
+ * payload needs them; most accounts never do). Every address has exactly one Key object, so the object also
+ * caches what the hot paths would otherwise look up by address string in maps: its balances in the ledger
+ * that touched it last ({@link Ledger}) and its registration in the transaction being compiled (`TxBuilder`).
+ */
+export class Key {
+  private raw: Uint8Array | null;
+  private metas: [AccountMeta, AccountMeta, AccountMeta] | null = null;
+
+  // ---- Ledger state: the last ledger that touched this account and its state there ----
+  ledger: Ledger | null = null;
+  state: AccountState | null = null;
+
+  // ---- TxBuilder state for the transaction being compiled ----
+  /** Serial of the builder that registered this key last. */
+  txSerial = 0;
+  txSigner = false;
+  txWritable = false;
+  /** Serial of the builder in which this key is a top-level program (never loaded from a lookup table). */
+  txProgram = 0;
+  /** Index in the compiled transaction's account keys. */
+  txIndex = 0;
+  /** Position in the simulated wallets' address lookup table, or -1. */
+  tableIndex = -1;
+
+  constructor(
+    readonly b58: string,
+    bytes: Uint8Array | null = null,
+  ) {
+    this.raw = bytes;
+  }
+
   get bytes(): Uint8Array {
     this.raw ??= bs58.decode(this.b58);
     return this.raw;
+  }
+
+  /** The account as an instruction account: readonly, writable, or writable signer (one shared meta each). */
+  meta(kind: 0 | 1 | 2): AccountMeta {
+    this.metas ??= [
+      { key: this, signer: false, writable: false },
+      { key: this, signer: false, writable: true },
+      { key: this, signer: true, writable: true },
+    ];
+    return this.metas[kind];
   }
 }
 
 /** A fresh pseudo-random account address (optionally with a vanity suffix, e.g. pump.fun's `pump`). */
 export function newKey(rng: Rng, suffix = ''): Key {
-  return new LazyKey(digits(rng, 44, 16, suffix));
+  return new Key(digits(rng, 44, 16, suffix));
 }
 
 /** A fresh 64-byte transaction signature in base58 (only the string form is ever needed). */
@@ -53,5 +89,5 @@ export function newSignature(rng: Rng): string {
 
 /** A well-known address given in base58. */
 export function knownKey(b58: string): Key {
-  return { b58, bytes: bs58.decode(b58) };
+  return new Key(b58, bs58.decode(b58));
 }

@@ -254,12 +254,12 @@ export function initializeIx(ledger: Ledger, p: LaunchPool, payer: Key, meta: To
   const poolRent = (128n + 429n) * 6_960n; // rent exemption of the 429-byte pool state
   const vaultRent = 2_039_280n;
   const metadataRent = 15_115_600n;
-  ledger.addLamports(payer.b58, -(poolRent + 2n * vaultRent + metadataRent + RENT_MINT));
-  ledger.addLamports(p.pool.b58, poolRent);
-  ledger.addLamports(p.baseVault.address.b58, vaultRent);
-  ledger.addLamports(p.quoteVault.address.b58, vaultRent);
-  ledger.addLamports(metadata.b58, metadataRent);
-  ledger.addLamports(p.mint.b58, RENT_MINT);
+  ledger.addLamports(payer, -(poolRent + 2n * vaultRent + metadataRent + RENT_MINT));
+  ledger.addLamports(p.pool, poolRent);
+  ledger.addLamports(p.baseVault.address, vaultRent);
+  ledger.addLamports(p.quoteVault.address, vaultRent);
+  ledger.addLamports(metadata, metadataRent);
+  ledger.addLamports(p.mint, RENT_MINT);
   ledger.mintTokens(p.baseVault, p.supply);
 
   const children: Invocation[] = [

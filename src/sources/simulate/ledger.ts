@@ -11,111 +11,161 @@ export interface TokenAccount {
   amount: bigint;
 }
 
+/** One account's balances in one {@link Ledger}, with the journal entries of the open transaction. */
+export class AccountState {
+  lamports = 0n;
+  tokenAccount: TokenAccount | null = null;
+  /** Transaction in which {@link preLamports} was journaled. */
+  lamportJournal = 0;
+  preLamports = 0n;
+  /** Transaction in which {@link preTokenAmount} was journaled (null: the token account was opened in it). */
+  tokenJournal = 0;
+  preTokenAmount: bigint | null = null;
+}
+
 /**
  * Lamports and token balances of every account the simulated market touches. Consecutive transactions chain
  * exactly because each reads its pre-balances from here and writes its effects back. A transaction runs
  * between {@link begin} and {@link commit}: the journal keeps each touched account's value from before the
- * transaction (its pre-balance) and lets a failed transaction {@link rollback}. Accounts of retired tokens are
- * dropped ({@link forget}) to keep memory flat over long runs.
+ * transaction (its pre-balance) and lets a failed transaction {@link rollback}. Each account's state is found
+ * through its {@link Key} object, which caches the state of the ledger that touched it last (the fixed
+ * program accounts are shared by every market in the process; the map decides for them). Accounts of retired
+ * tokens are dropped ({@link forget}) to keep memory flat over long runs.
  */
 export class Ledger {
-  private readonly lamports = new Map<string, bigint>();
-  private readonly tokens = new Map<string, TokenAccount>();
-  private lamportJournal: Map<string, bigint> | null = null;
-  /** Token amount before the transaction; null when the account did not exist yet. */
-  private tokenJournal: Map<string, bigint | null> | null = null;
+  private readonly accounts = new Map<Key, AccountState>();
+  /** Serial of the open transaction; 0 outside one. Journal marks of other serials are stale. */
+  private open = 0;
+  private serial = 0;
+  private readonly lamportsTouched: AccountState[] = [];
+  private readonly tokensTouched: AccountState[] = [];
 
   begin(): void {
-    this.lamportJournal = new Map();
-    this.tokenJournal = new Map();
+    this.open = ++this.serial;
+    this.lamportsTouched.length = 0;
+    this.tokensTouched.length = 0;
   }
 
   commit(): void {
-    this.lamportJournal = null;
-    this.tokenJournal = null;
+    this.open = 0;
   }
 
   /** Undoes everything since {@link begin} (the journal stays open for the fee that a failed tx still pays). */
   rollback(): void {
-    for (const [address, value] of this.lamportJournal!) this.lamports.set(address, value);
-    for (const [address, amount] of this.tokenJournal!) {
-      if (amount === null) this.tokens.delete(address);
-      else this.tokens.get(address)!.amount = amount;
+    for (const s of this.lamportsTouched) s.lamports = s.preLamports;
+    for (const s of this.tokensTouched) {
+      const amount = s.preTokenAmount;
+      if (amount === null) s.tokenAccount = null;
+      else s.tokenAccount!.amount = amount;
     }
     this.begin();
   }
 
-  lamportsOf(address: string): bigint {
-    return this.lamports.get(address) ?? 0n;
+  /** The account's state here, created on first write. */
+  private state(key: Key): AccountState {
+    if (key.ledger === this) return key.state!;
+    let s = this.accounts.get(key);
+    if (s === undefined) {
+      s = new AccountState();
+      this.accounts.set(key, s);
+    }
+    key.ledger = this;
+    key.state = s;
+    return s;
+  }
+
+  /** The account's state here, or null when it holds nothing (reads never create one). */
+  private peek(key: Key): AccountState | null {
+    return key.ledger === this ? key.state : (this.accounts.get(key) ?? null);
+  }
+
+  lamportsOf(key: Key): bigint {
+    return this.peek(key)?.lamports ?? 0n;
   }
 
   /** The account's lamports when the current transaction began. */
-  preLamportsOf(address: string): bigint {
-    return this.lamportJournal?.get(address) ?? this.lamportsOf(address);
+  preLamportsOf(key: Key): bigint {
+    const s = this.peek(key);
+    if (s === null) return 0n;
+    return this.open !== 0 && s.lamportJournal === this.open ? s.preLamports : s.lamports;
   }
 
-  addLamports(address: string, delta: bigint): void {
-    const before = this.lamportsOf(address);
+  addLamports(key: Key, delta: bigint): void {
+    const s = this.state(key);
+    const before = s.lamports;
     const after = before + delta;
-    if (after < 0n) throw new Error(`simulator bug: negative lamports for ${address}`);
-    if (this.lamportJournal && !this.lamportJournal.has(address)) this.lamportJournal.set(address, before);
-    this.lamports.set(address, after);
+    if (after < 0n) throw new Error(`simulator bug: negative lamports for ${key.b58}`);
+    if (this.open !== 0 && s.lamportJournal !== this.open) {
+      s.lamportJournal = this.open;
+      s.preLamports = before;
+      this.lamportsTouched.push(s);
+    }
+    s.lamports = after;
   }
 
   /**
    * Funds that arrive from outside the simulated programs (an exchange withdrawal the indexer never sees):
    * applied as if before the current transaction, so they show in its pre-balances and survive a rollback.
    */
-  deposit(address: string, lamports: bigint): void {
-    this.lamports.set(address, this.lamportsOf(address) + lamports);
-    const journal = this.lamportJournal;
-    if (journal?.has(address)) journal.set(address, journal.get(address)! + lamports);
+  deposit(key: Key, lamports: bigint): void {
+    const s = this.state(key);
+    s.lamports += lamports;
+    if (this.open !== 0 && s.lamportJournal === this.open) s.preLamports += lamports;
   }
 
   /** Opens a token account that existed before the current transaction (see {@link deposit}). */
   openExisting(account: Omit<TokenAccount, 'amount'>, amount: bigint, lamports: bigint): TokenAccount {
     const created: TokenAccount = { ...account, amount };
-    this.tokens.set(account.address.b58, created);
-    this.deposit(account.address.b58, lamports);
+    this.state(account.address).tokenAccount = created;
+    this.deposit(account.address, lamports);
     return created;
   }
 
   /** Adds tokens that arrived from outside the simulated programs (see {@link deposit}). */
   depositTokens(account: TokenAccount, amount: bigint): void {
     account.amount += amount;
-    const journal = this.tokenJournal;
-    const before = journal?.get(account.address.b58);
-    if (journal && typeof before === 'bigint') journal.set(account.address.b58, before + amount);
-    if (account.mint === WSOL_MINT) this.deposit(account.address.b58, amount);
+    const s = this.state(account.address);
+    if (this.open !== 0 && s.tokenJournal === this.open && s.preTokenAmount !== null) s.preTokenAmount += amount;
+    if (account.mint === WSOL_MINT) this.deposit(account.address, amount);
   }
 
-  token(address: string): TokenAccount | undefined {
-    return this.tokens.get(address);
+  token(key: Key): TokenAccount | undefined {
+    return this.peek(key)?.tokenAccount ?? undefined;
   }
 
   /** The token account as it was when the current transaction began (undefined if it did not exist). */
-  preTokenAmountOf(address: string): bigint | undefined {
-    const journal = this.tokenJournal;
-    if (journal?.has(address)) return journal.get(address) ?? undefined;
-    return this.tokens.get(address)?.amount;
+  preTokenAmountOf(key: Key): bigint | undefined {
+    const s = this.peek(key);
+    if (s === null) return undefined;
+    if (this.open !== 0 && s.tokenJournal === this.open) return s.preTokenAmount ?? undefined;
+    return s.tokenAccount?.amount;
   }
 
   openToken(account: Omit<TokenAccount, 'amount'>, amount = 0n): TokenAccount {
     const created: TokenAccount = { ...account, amount };
-    if (this.tokenJournal && !this.tokenJournal.has(account.address.b58)) this.tokenJournal.set(account.address.b58, null);
-    this.tokens.set(account.address.b58, created);
+    const s = this.state(account.address);
+    if (this.open !== 0 && s.tokenJournal !== this.open) this.journalToken(s, null);
+    s.tokenAccount = created;
     return created;
   }
 
+  private journalToken(s: AccountState, before: bigint | null): void {
+    s.tokenJournal = this.open;
+    s.preTokenAmount = before;
+    this.tokensTouched.push(s);
+  }
+
   private touchToken(account: TokenAccount): void {
-    if (this.tokenJournal && !this.tokenJournal.has(account.address.b58)) this.tokenJournal.set(account.address.b58, account.amount);
+    if (this.open === 0) return;
+    const s = this.state(account.address);
+    if (s.tokenJournal !== this.open) this.journalToken(s, account.amount);
   }
 
   /** Mints (or, negative, burns) base units into a token account (wrapping lamports for wrapped SOL). */
   mintTokens(account: TokenAccount, amount: bigint): void {
     this.touchToken(account);
     account.amount += amount;
-    if (account.mint === WSOL_MINT) this.addLamports(account.address.b58, amount);
+    if (account.mint === WSOL_MINT) this.addLamports(account.address, amount);
   }
 
   /** Moves `amount` base units between two token accounts of the same mint. */
@@ -127,17 +177,21 @@ export class Ledger {
     to.amount += amount;
     if (from.mint === WSOL_MINT) {
       // A wrapped-SOL account's lamports are its rent plus its token amount.
-      this.addLamports(from.address.b58, -amount);
-      this.addLamports(to.address.b58, amount);
+      this.addLamports(from.address, -amount);
+      this.addLamports(to.address, amount);
     }
   }
 
-  forget(address: string): void {
-    this.lamports.delete(address);
-    this.tokens.delete(address);
+  forget(key: Key): void {
+    this.accounts.delete(key);
+    if (key.ledger === this) {
+      key.ledger = null;
+      key.state = null;
+    }
   }
 
+  /** How many accounts the ledger holds (bounded over long runs). */
   get size(): number {
-    return this.lamports.size + this.tokens.size;
+    return this.accounts.size;
   }
 }

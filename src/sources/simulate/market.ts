@@ -1,7 +1,6 @@
 import type { RawTx } from '../../core/rawtx.ts';
 import {
   LAUNCHLAB,
-  LOOKUP_TABLE_ADDRESSES,
   PUMP,
   RENT_TOKEN_ACCOUNT,
   ROUTER,
@@ -151,8 +150,8 @@ export class Market {
     this.options = { ...DEFAULT_MARKET, ...options };
     this.rng = new Rng(this.options.seed);
     this.slot = this.options.startSlot - 1;
-    for (const [key, lamports] of STATIC_LAMPORTS) this.ledger.addLamports(key.b58, lamports);
-    this.lookupTable = { key: newKey(new Rng('megatron-sim:lookup-table')), index: new Map(LOOKUP_TABLE_ADDRESSES.map((a, i) => [a, i])) };
+    for (const [key, lamports] of STATIC_LAMPORTS) this.ledger.addLamports(key, lamports);
+    this.lookupTable = { key: newKey(new Rng('megatron-sim:lookup-table')) };
     this.quotes = {
       wsol: { mint: WSOL, decimals: 9, globalConfig: LAUNCHLAB.globalConfigWsol, fundRaising: 85n * BigInt(LAMPORTS_PER_SOL) },
       usd1: { mint: USD1, decimals: 6, globalConfig: LAUNCHLAB.globalConfigUsd1, fundRaising: 12_500_000_000n },
@@ -160,7 +159,7 @@ export class Market {
     const keys = this.rng.fork();
     for (let i = 0; i < TRADERS; i++) {
       const key = newKey(keys);
-      this.ledger.addLamports(key.b58, BigInt(keys.logUniform(5, 5_000)) * BigInt(LAMPORTS_PER_SOL));
+      this.ledger.addLamports(key, BigInt(keys.logUniform(5, 5_000)) * BigInt(LAMPORTS_PER_SOL));
       this.traders.push({ key, volumeAccumulator: null, creatorVault: null, quoteAccounts: new Map() });
     }
   }
@@ -227,7 +226,7 @@ export class Market {
 
   private finish(b: TxBuilder, placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }>, signers: number, cu: { cuLimit: number; priority: bigint }): SimTx {
     const fee = 5_000n * BigInt(signers) + cu.priority;
-    this.ledger.addLamports(b.payer.b58, -fee);
+    this.ledger.addLamports(b.payer, -fee);
     const signatures: string[] = [];
     for (let i = 0; i < signers; i++) signatures.push(newSignature(this.rng));
     const { tx, envelope } = b.compile({
@@ -576,11 +575,11 @@ export class Market {
   private retire(token: SimToken): void {
     this.dropFromActive(token);
     if (!token.migrated && (token.curve?.complete || token.pool?.status === 1)) return; // still waiting for its migration
-    for (const h of token.holdings.values()) this.ledger.forget(h.address.b58);
+    for (const h of token.holdings.values()) this.ledger.forget(h.address);
     const c = token.curve;
     const p = token.pool;
     const owned = c ? [c.mint, c.bondingCurve, c.curveAta.address] : p ? [p.mint, p.pool, p.baseVault.address, p.quoteVault.address, p.platformFeeVault, p.creatorFeeVault.address] : [];
-    for (const key of owned) this.ledger.forget(key.b58);
+    for (const key of owned) this.ledger.forget(key);
     token.holdings.clear();
     token.holders.length = 0;
   }
@@ -588,7 +587,7 @@ export class Market {
   private ensureFunds(trader: Trader, size: number): void {
     // A deposit from outside the launchpads (an exchange withdrawal) that the indexer never sees.
     const need = BigInt(size) * 2n + 100_000_000n;
-    if (this.ledger.lamportsOf(trader.key.b58) < need) this.ledger.deposit(trader.key.b58, need + 100n * BigInt(LAMPORTS_PER_SOL));
+    if (this.ledger.lamportsOf(trader.key) < need) this.ledger.deposit(trader.key, need + 100n * BigInt(LAMPORTS_PER_SOL));
   }
 
   private pumpTrader(trader: Trader): { key: Key; volumeAccumulator: Key } {

@@ -25,8 +25,8 @@ export function computeUnitPrice(microLamports: bigint): Invocation {
 
 /** System transfer; moves the lamports in the ledger too. */
 export function systemTransfer(ledger: Ledger, from: Key, to: Key, lamports: bigint): Invocation {
-  ledger.addLamports(from.b58, -lamports);
-  ledger.addLamports(to.b58, lamports);
+  ledger.addLamports(from, -lamports);
+  ledger.addLamports(to, lamports);
   return { program: SYSTEM, accounts: [ws(from), w(to)], data: writer.reset().u32(2).u64(lamports).finish() };
 }
 
@@ -57,7 +57,7 @@ export function createAtaIdempotent(
   decimals: number,
 ): { ix: Invocation; account: TokenAccount } {
   const accounts = [ws(payer), w(account), r(owner), r(mint), r(SYSTEM), r(tokenProgram)];
-  const existing = ledger.token(account.b58);
+  const existing = ledger.token(account);
   const base = { program: ATA, accounts, data: Uint8Array.of(1), cu: 4_357 };
   if (existing) return { ix: { ...base, logs: ['Program log: CreateIdempotent'] }, account: existing };
   const rent = tokenProgram === TOKEN_2022 ? RENT_TOKEN_2022_ACCOUNT : RENT_TOKEN_ACCOUNT;
@@ -67,8 +67,8 @@ export function createAtaIdempotent(
     accounts: [ws(payer), w(account)],
     data: writer.reset().u32(0).u64(rent).u64(tokenProgram === TOKEN_2022 ? 170n : 165n).bytes(tokenProgram.bytes).finish(),
   };
-  ledger.addLamports(payer.b58, -rent);
-  ledger.addLamports(account.b58, rent);
+  ledger.addLamports(payer, -rent);
+  ledger.addLamports(account, rent);
   return {
     ix: {
       ...base,

@@ -180,11 +180,11 @@ export function createIx(ledger: Ledger, curve: PumpCurve, meta: TokenMeta, user
   const ataRent = v2 ? 2_074_080n : 2_039_280n;
   const metadataRent = v2 ? 0n : 15_616_720n;
   const mintRent = v2 ? 3_700_000n : RENT_MINT;
-  ledger.addLamports(user.b58, -(curveRent + ataRent + metadataRent + mintRent));
-  ledger.addLamports(curve.mint.b58, mintRent);
-  ledger.addLamports(curve.bondingCurve.b58, curveRent);
-  ledger.addLamports(curve.curveAta.address.b58, ataRent);
-  if (!v2) ledger.addLamports(metadata.b58, metadataRent);
+  ledger.addLamports(user, -(curveRent + ataRent + metadataRent + mintRent));
+  ledger.addLamports(curve.mint, mintRent);
+  ledger.addLamports(curve.bondingCurve, curveRent);
+  ledger.addLamports(curve.curveAta.address, ataRent);
+  if (!v2) ledger.addLamports(metadata, metadataRent);
   ledger.mintTokens(curve.curveAta, PUMP_CURVE.totalSupply);
 
   const children: Invocation[] = [
@@ -251,10 +251,10 @@ export function tradeIx(
   } else {
     children.push(tokenTransfer(ledger, userAta, c.curveAta, c.mint, user, q.tokens));
     // The program debits its own curve account directly: no system transfer for the payout.
-    ledger.addLamports(c.bondingCurve.b58, -q.sol);
-    ledger.addLamports(user.b58, q.sol - q.fee - q.creatorFee);
-    ledger.addLamports(PUMP.feeRecipient.b58, q.fee);
-    ledger.addLamports(c.creatorVault.b58, q.creatorFee);
+    ledger.addLamports(c.bondingCurve, -q.sol);
+    ledger.addLamports(user, q.sol - q.fee - q.creatorFee);
+    ledger.addLamports(PUMP.feeRecipient, q.fee);
+    ledger.addLamports(c.creatorVault, q.creatorFee);
   }
   applyQuote(c, q);
   children.push(eventCpi(PUMP.program, PUMP.eventAuthority, PUMPFUN_EVENT.TradeEvent, tradeEventPayload(c, q, user, timestamp, ixName, layout), true));
@@ -322,8 +322,8 @@ export function migrateIx(ledger: Ledger, c: PumpCurve, keeper: Key, amm: PumpSw
   const mintAmount = c.curveAta.amount;
   const solAmount = c.realSol - PUMP_CURVE.poolMigrationFee;
   const children: Invocation[] = [tokenTransfer(ledger, c.curveAta, amm.poolBase, c.mint, c.bondingCurve, mintAmount)];
-  ledger.addLamports(c.bondingCurve.b58, -c.realSol);
-  ledger.addLamports(PUMP.withdrawAuthority.b58, PUMP_CURVE.poolMigrationFee);
+  ledger.addLamports(c.bondingCurve, -c.realSol);
+  ledger.addLamports(PUMP.withdrawAuthority, PUMP_CURVE.poolMigrationFee);
   ledger.mintTokens(amm.poolQuote, solAmount); // wrapped by the AMM's CPIs, which the simulator folds into one step
   children.push({
     program: PUMP.amm,

@@ -9,9 +9,9 @@ export interface AccountMeta {
   writable: boolean;
 }
 
-export const w = (key: Key): AccountMeta => ({ key, signer: false, writable: true });
-export const r = (key: Key): AccountMeta => ({ key, signer: false, writable: false });
-export const ws = (key: Key): AccountMeta => ({ key, signer: true, writable: true });
+export const w = (key: Key): AccountMeta => key.meta(1);
+export const r = (key: Key): AccountMeta => key.meta(0);
+export const ws = (key: Key): AccountMeta => key.meta(2);
 
 /**
  * One program invocation and what it invoked in turn. The tree gives both the inner-instruction list
@@ -42,11 +42,9 @@ export interface TxEnvelope {
   computeUnitsConsumed: number;
 }
 
-/** Address lookup table the simulated wallets use for the launchpads' fixed accounts. */
+/** Address lookup table the simulated wallets use for the launchpads' fixed accounts (entries: {@link Key.tableIndex}). */
 export interface LookupTable {
   key: Key;
-  /** Address → its index in the table. */
-  index: ReadonlyMap<string, number>;
 }
 
 export interface CompileContext {
@@ -65,15 +63,20 @@ export interface CompileContext {
   withLogs: boolean;
 }
 
+/** Builders are numbered so the per-key registration marks of an earlier transaction are stale. */
+let builderSerial = 0;
+
 /**
  * Assembles one transaction: takes the top-level invocations (registering their accounts) and compiles
  * keys, header, instructions, inner instructions, logs and balances. Pre-balances come from the
  * {@link Ledger}'s journal, so the caller applies effects while building and compiles before `commit()`.
+ * Registration state lives on the {@link Key} objects (only one transaction is built at a time).
  */
 export class TxBuilder {
-  private readonly accounts = new Map<string, AccountMeta>();
+  private readonly serial = ++builderSerial;
+  /** Registered accounts in first-registration order. */
+  private readonly keys: Key[] = [];
   private readonly tops: Invocation[] = [];
-  private readonly programIds = new Set<string>();
 
   constructor(
     private readonly ledger: Ledger,
@@ -89,7 +92,7 @@ export class TxBuilder {
 
   /** Registers every account of an invocation tree (recursively) and queues it as a top-level instruction. */
   add(top: Invocation): void {
-    this.programIds.add(top.program.b58);
+    top.program.txProgram = this.serial;
     this.registerTree(top);
     this.tops.push(top);
   }
@@ -101,34 +104,40 @@ export class TxBuilder {
   }
 
   private register(meta: AccountMeta): void {
-    const b58 = meta.key.b58;
-    const seen = this.accounts.get(b58);
-    if (seen === undefined) this.accounts.set(b58, meta);
-    else if ((meta.signer && !seen.signer) || (meta.writable && !seen.writable)) {
-      this.accounts.set(b58, { key: seen.key, signer: seen.signer || meta.signer, writable: seen.writable || meta.writable });
+    const key = meta.key;
+    if (key.txSerial !== this.serial) {
+      key.txSerial = this.serial;
+      key.txSigner = meta.signer;
+      key.txWritable = meta.writable;
+      this.keys.push(key);
+    } else {
+      if (meta.signer) key.txSigner = true;
+      if (meta.writable) key.txWritable = true;
     }
   }
 
   /** Token balances of the transaction's token accounts, before or after it, in account-index order. */
-  private tokenBalances(pre: boolean, index: ReadonlyMap<string, number>): RawTokenBalance[] {
+  private tokenBalances(ordered: readonly Key[], pre: boolean): RawTokenBalance[] {
     const out: RawTokenBalance[] = [];
-    for (const b58 of this.accounts.keys()) {
-      const t = this.ledger.token(b58);
-      if (!t) continue;
-      const amount = pre ? this.ledger.preTokenAmountOf(b58) : t.amount;
-      if (amount !== undefined) {
-        out.push({ accountIndex: index.get(b58)!, mint: t.mint, owner: t.owner, programId: t.programId, amount, decimals: t.decimals });
-      }
+    for (let i = 0; i < ordered.length; i++) {
+      const key = ordered[i]!;
+      const t = this.ledger.token(key);
+      if (t === undefined) continue;
+      const amount = pre ? this.ledger.preTokenAmountOf(key) : t.amount;
+      if (amount !== undefined) out.push({ accountIndex: i, mint: t.mint, owner: t.owner, programId: t.programId, amount, decimals: t.decimals });
     }
-    return out.sort((a, b) => a.accountIndex - b.accountIndex);
+    return out;
   }
 
   compile(ctx: CompileContext): { tx: RawTx; envelope: TxEnvelope } {
-    const { staticKeys, loadedWritable, loadedReadonly, header, lookups } = this.orderKeys(ctx);
+    const { ordered, staticKeyCount, loadedWritable, loadedReadonly, header, lookups } = this.orderKeys(ctx);
     if (header.numRequiredSignatures !== ctx.signatures.length) throw new Error('simulator bug: signature count mismatch');
-    const accountKeys = [...staticKeys, ...loadedWritable, ...loadedReadonly];
-    const index = new Map<string, number>();
-    for (let i = 0; i < accountKeys.length; i++) index.set(accountKeys[i]!, i);
+    const accountKeys: string[] = new Array<string>(ordered.length);
+    for (let i = 0; i < ordered.length; i++) {
+      const key = ordered[i]!;
+      key.txIndex = i;
+      accountKeys[i] = key.b58;
+    }
 
     const instructions: RawInstruction[] = [];
     const innerInstructions: RawInnerInstructions[] = [];
@@ -138,24 +147,25 @@ export class TxBuilder {
     let failedAt = -1;
     for (let i = 0; i < this.tops.length && failedAt < 0; i++) {
       const top = this.tops[i]!;
-      instructions.push(compileIx(top, index, 1));
+      instructions.push(compileIx(top, 1));
       const inner: RawInstruction[] = [];
-      const used = renderLogs(top, 1, remaining, logs, inner, index);
+      const used = renderLogs(top, 1, remaining, logs, inner);
       consumed += used;
       remaining -= used;
       if (inner.length > 0) innerInstructions.push({ index: i, instructions: inner });
       if (top.failure) failedAt = i;
     }
     // Instructions after a failure never ran but are still part of the message.
-    for (let i = failedAt + 1; failedAt >= 0 && i < this.tops.length; i++) instructions.push(compileIx(this.tops[i]!, index, 1));
+    for (let i = failedAt + 1; failedAt >= 0 && i < this.tops.length; i++) instructions.push(compileIx(this.tops[i]!, 1));
 
     const failure = failedAt >= 0 ? this.tops[failedAt]!.failure! : null;
     const err = failure ? { InstructionError: [failedAt, { Custom: failure.code }] } : null;
-    const preBalances: bigint[] = [];
-    const postBalances: bigint[] = [];
-    for (const k of accountKeys) {
-      preBalances.push(this.ledger.preLamportsOf(k));
-      postBalances.push(this.ledger.lamportsOf(k));
+    const preBalances: bigint[] = new Array<bigint>(ordered.length);
+    const postBalances: bigint[] = new Array<bigint>(ordered.length);
+    for (let i = 0; i < ordered.length; i++) {
+      const key = ordered[i]!;
+      preBalances[i] = this.ledger.preLamportsOf(key);
+      postBalances[i] = this.ledger.lamportsOf(key);
     }
     const tx: RawTx = {
       signature: ctx.signatures[0]!,
@@ -163,7 +173,7 @@ export class TxBuilder {
       blockTime: ctx.blockTime,
       indexInBlock: ctx.indexInBlock,
       accountKeys,
-      staticKeyCount: staticKeys.length,
+      staticKeyCount,
       version: 0,
       instructions,
       innerInstructions,
@@ -172,8 +182,8 @@ export class TxBuilder {
       fee: ctx.fee,
       preBalances,
       postBalances,
-      preTokenBalances: this.tokenBalances(true, index),
-      postTokenBalances: this.tokenBalances(false, index),
+      preTokenBalances: this.tokenBalances(ordered, true),
+      postTokenBalances: this.tokenBalances(ordered, false),
     };
     const envelope: TxEnvelope = {
       signatures: ctx.signatures,
@@ -189,20 +199,18 @@ export class TxBuilder {
   /** Solana's key order: writable signers (payer first), readonly signers, writable, readonly; ALT keys last. */
   private orderKeys(ctx: CompileContext) {
     const table = ctx.lookupTable;
-    const tableIndex = table?.index;
-    const groups: string[][] = [[], [], [], []];
-    const loadedW: Array<[string, number]> = [];
-    const loadedR: Array<[string, number]> = [];
-    for (const meta of this.accounts.values()) {
-      const b58 = meta.key.b58;
-      const slotInTable = tableIndex?.get(b58);
-      if (slotInTable !== undefined && !meta.signer && !this.programIds.has(b58)) {
-        (meta.writable ? loadedW : loadedR).push([b58, slotInTable]);
+    const useTable = table !== null;
+    const groups: Key[][] = [[], [], [], []];
+    const loadedW: Key[] = [];
+    const loadedR: Key[] = [];
+    for (const key of this.keys) {
+      if (useTable && key.tableIndex >= 0 && !key.txSigner && key.txProgram !== this.serial) {
+        (key.txWritable ? loadedW : loadedR).push(key);
         continue;
       }
-      groups[(meta.signer ? 0 : 2) + (meta.writable ? 0 : 1)]!.push(b58);
+      groups[(key.txSigner ? 0 : 2) + (key.txWritable ? 0 : 1)]!.push(key);
     }
-    const byTable = (a: [string, number], b: [string, number]) => a[1] - b[1];
+    const byTable = (a: Key, b: Key) => a.tableIndex - b.tableIndex;
     loadedW.sort(byTable);
     loadedR.sort(byTable);
     const header = {
@@ -211,40 +219,33 @@ export class TxBuilder {
       numReadonlyUnsignedAccounts: groups[3]!.length,
     };
     const lookups =
-      table && loadedW.length + loadedR.length > 0
-        ? [{ accountKey: table.key.b58, writableIndexes: loadedW.map((e) => e[1]), readonlyIndexes: loadedR.map((e) => e[1]) }]
+      table !== null && loadedW.length + loadedR.length > 0
+        ? [{ accountKey: table.key.b58, writableIndexes: loadedW.map((k) => k.tableIndex), readonlyIndexes: loadedR.map((k) => k.tableIndex) }]
         : [];
+    const ordered = groups[0]!.concat(groups[1]!, groups[2]!, groups[3]!, loadedW, loadedR);
     return {
-      staticKeys: groups.flat(),
-      loadedWritable: loadedW.map((e) => e[0]),
-      loadedReadonly: loadedR.map((e) => e[0]),
+      ordered,
+      staticKeyCount: ordered.length - loadedW.length - loadedR.length,
+      loadedWritable: loadedW.map((k) => k.b58),
+      loadedReadonly: loadedR.map((k) => k.b58),
       header,
       lookups,
     };
   }
 }
 
-function compileIx(node: Invocation, index: Map<string, number>, stackHeight: number): RawInstruction {
-  return {
-    programIdIndex: index.get(node.program.b58)!,
-    accounts: node.accounts.map((a) => index.get(a.key.b58)!),
-    data: node.data,
-    stackHeight,
-  };
+function compileIx(node: Invocation, stackHeight: number): RawInstruction {
+  const metas = node.accounts;
+  const accounts: number[] = new Array<number>(metas.length);
+  for (let i = 0; i < metas.length; i++) accounts[i] = metas[i]!.key.txIndex;
+  return { programIdIndex: node.program.txIndex, accounts, data: node.data, stackHeight };
 }
 
 /**
  * Writes the invocation's log lines and its CPIs (pre-order, into `inner`); returns the compute units it
  * used, which the `consumed X of Y` line reports against the budget left when it was invoked.
  */
-function renderLogs(
-  node: Invocation,
-  depth: number,
-  budget: number,
-  logs: string[] | null,
-  inner: RawInstruction[],
-  index: Map<string, number>,
-): number {
+function renderLogs(node: Invocation, depth: number, budget: number, logs: string[] | null, inner: RawInstruction[]): number {
   const id = node.program.b58;
   logs?.push(`Program ${id} invoke [${depth}]`);
   if (logs && node.logs) for (const line of node.logs) logs.push(line);
@@ -259,8 +260,8 @@ function renderLogs(
   }
   if (node.children) {
     for (const child of node.children) {
-      inner.push(compileIx(child, index, depth + 1));
-      used += renderLogs(child, depth + 1, budget - used, logs, inner, index);
+      inner.push(compileIx(child, depth + 1));
+      used += renderLogs(child, depth + 1, budget - used, logs, inner);
       if (logs && child.eventLog) logs.push(`Program data: ${Buffer.from(child.eventLog).toString('base64')}`);
     }
   }

@@ -30,6 +30,17 @@ describe('simulate: determinism', () => {
     assert.notEqual(digest({ seed: 11, count: 3_000 }), digest({ seed: 12, count: 3_000 }));
   });
 
+  it('markets in one process are independent: two interleaved streams equal the stream alone', () => {
+    // Fixed accounts (programs, fee recipient) are shared Key objects; balances must stay per market.
+    const alone = [...simulatedTransactions({ seed: 8, count: 2_000 })].map(jsonOf);
+    const first = simulatedTransactions({ seed: 8, count: 2_000 });
+    const second = simulatedTransactions({ seed: 8, count: 2_000 });
+    for (const expected of alone) {
+      assert.equal(jsonOf(first.next().value as SimTx), expected);
+      assert.equal(jsonOf(second.next().value as SimTx), expected);
+    }
+  });
+
   it('resuming from a checkpoint continues the same stream', () => {
     const all = [...simulatedTransactions({ seed: 5, count: 2_000 })];
     const cut = all[1_234]!;
