@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import bs58 from 'bs58';
-import { base58Decode, base58Encode, isBase58 } from '../../../src/core/base58.ts';
+import { base58Decode, base58Encode, clearKeyMemo, isBase58 } from '../../../src/core/base58.ts';
 import { NormalizeError, normalizeRpcTransaction } from '../../../src/sources/formats/index.ts';
 
 /** Random bytes with the shapes that break base58 code: leading zeros, all zeros, all 0xff. */
@@ -33,6 +33,25 @@ describe('base58 (table encoder, deferred-carry decoder) against the bs58 packag
       if (i % 7 === 0) b[0] = 0;
       assert.equal(base58Encode(b), bs58.encode(b));
     }
+  });
+
+  it('memoized keys: colliding slots, repeats and a cleared memo all give the exact text', () => {
+    // Same first and last 4 bytes: same memo slot, different keys.
+    const keys = Array.from({ length: 50 }, () => {
+      const k = randomBytes(32);
+      k.writeUInt32LE(0xdeadbeef, 0);
+      k.writeUInt32LE(0x01020304, 28);
+      return k;
+    });
+    for (let round = 0; round < 3; round++) {
+      if (round === 2) clearKeyMemo();
+      for (const k of keys) assert.equal(base58Encode(k), bs58.encode(k));
+      for (const k of keys.slice().reverse()) assert.equal(base58Encode(k), bs58.encode(k));
+    }
+    const zero = new Uint8Array(32);
+    assert.equal(base58Encode(zero), '11111111111111111111111111111111');
+    clearKeyMemo();
+    assert.equal(base58Encode(zero), '11111111111111111111111111111111');
   });
 
   it('encodes a range of a larger buffer as the bytes of that range', () => {
