@@ -185,9 +185,10 @@ export class SqlApiData implements ApiData {
   async trades(mint: string, q: TradesQuery): Promise<M.Page<M.Trade>> {
     const id = await this.requireTokenId(mint);
     const key = q.cursor ? decodeCursor(q.cursor, tradeCursor) : null;
-    const rows = (
-      await this.db.query<Q.TradeRow>(Q.TRADES_PAGE, [id, q.side ?? null, key?.[0] ?? null, key?.[1] ?? null, key?.[2] ?? null, key?.[3] ?? null, q.limit + 1])
-    ).rows;
+    const load = async () =>
+      (await this.db.query<Q.TradeRow>(Q.TRADES_PAGE, [id, q.side ?? null, key?.[0] ?? null, key?.[1] ?? null, key?.[2] ?? null, key?.[3] ?? null, q.limit + 1])).rows;
+    // The first page is what every open token page polls; older pages are stable and rarely asked twice.
+    const rows = key ? await load() : await this.memo.get(`trades:${id}:${q.side ?? ''}:${q.limit}`, 1000, load);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
