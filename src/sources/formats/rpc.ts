@@ -1,7 +1,7 @@
 import type { RawInnerInstructions, RawInstruction, RawTx } from '../../core/rawtx.ts';
 import { base58Decode, base58Encode, base64Decode, isBase58 } from './bytes.ts';
 import { NormalizeError } from './errors.ts';
-import { arr, checkIndices, int, isObj, obj, optArr, str, tokenBalances, u64, u64List, type Obj } from './shape.ts';
+import { arr, checkIndices, int, intList, isObj, obj, optArr, str, strList, tokenBalances, u64, u64List, type Obj } from './shape.ts';
 import { parseWireTransaction } from './wire.ts';
 
 /** Where a transaction sits when its own object does not say (blockSubscribe / getBlock entries). */
@@ -45,7 +45,7 @@ export function normalizeRpcTransaction(value: unknown, context: TxContext = {})
     version: body.version,
     instructions: body.instructions,
     innerInstructions,
-    logMessages: logs === null || logs === undefined ? null : arr(logs, 'meta.logMessages').map((l, i) => str(l, `log ${i}`)),
+    logMessages: logs === null || logs === undefined ? null : strList(logs, 'meta.logMessages'),
     err: m.err ?? null,
     fee: u64(m.fee ?? 0, 'meta.fee'),
     preBalances: u64List(m.preBalances, 'meta.preBalances'),
@@ -104,11 +104,9 @@ function readBody(tx: unknown, meta: Obj, versionField: unknown): Body {
   const keysRaw = arr(message.accountKeys, 'message.accountKeys');
   const version = parseVersion(versionField) ?? inferVersion(message);
   if (keysRaw.length > 0 && isObj(keysRaw[0])) return readParsed(signature, version, keysRaw, message);
-  const staticKeys = keysRaw.map((k, i) => str(k, `accountKeys[${i}]`));
+  const staticKeys = strList(keysRaw, 'accountKeys');
   const accountKeys = staticKeys.concat(loadedAddresses(meta));
-  const instructions = arr(message.instructions, 'message.instructions').map((ix, i) =>
-    compiledInstruction(ix, `instructions[${i}]`, 1),
-  );
+  const instructions = arr(message.instructions, 'message.instructions').map((ix, i) => compiledInstruction(ix, 'instructions', i, 1));
   return { signature, version, accountKeys, staticKeyCount: staticKeys.length, instructions, resolveKey: noKeyResolution };
 }
 
@@ -150,8 +148,8 @@ function readParsed(signature: string, version: RawTx['version'], keysRaw: unkno
   const accountKeys: string[] = [];
   let staticKeyCount = 0;
   keysRaw.forEach((k, i) => {
-    const key = obj(k, `accountKeys[${i}]`);
-    accountKeys.push(str(key.pubkey, `accountKeys[${i}].pubkey`));
+    const key = obj(k, 'accountKeys', i);
+    accountKeys.push(str(key.pubkey, 'accountKeys', i, 'pubkey'));
     if (key.source !== 'lookupTable') staticKeyCount++;
   });
   const index = new Map<string, number>();
@@ -164,7 +162,7 @@ function readParsed(signature: string, version: RawTx['version'], keysRaw: unkno
     return i;
   };
   const instructions = arr(message.instructions, 'message.instructions').map((ix, i) =>
-    parsedInstruction(ix, `instructions[${i}]`, resolveKey, 1),
+    parsedInstruction(ix, 'instructions', i, resolveKey, 1),
   );
   return { signature, version, accountKeys, staticKeyCount, instructions, resolveKey };
 }
@@ -176,21 +174,21 @@ function noKeyResolution(key: string): number {
 function loadedAddresses(meta: Obj): string[] {
   if (!isObj(meta.loadedAddresses)) return [];
   const { writable, readonly } = meta.loadedAddresses;
-  return [...optArr(writable, 'loadedAddresses.writable'), ...optArr(readonly, 'loadedAddresses.readonly')].map((k, i) =>
-    str(k, `loadedAddresses[${i}]`),
-  );
+  const loaded = (v: unknown, what: string) => (v === undefined || v === null ? [] : strList(v, what));
+  return loaded(writable, 'loadedAddresses.writable').concat(loaded(readonly, 'loadedAddresses.readonly'));
 }
 
 function stackHeightOf(ix: Obj, fallback: number | null): number | null {
   return ix.stackHeight === null || ix.stackHeight === undefined ? fallback : int(ix.stackHeight, 'stackHeight');
 }
 
-function compiledInstruction(raw: unknown, what: string, defaultHeight: number | null): RawInstruction {
-  const ix = obj(raw, what);
+/** Instruction `index` of the list `list` (`instructions` or `innerInstructions[g]`), names built on failure only. */
+function compiledInstruction(raw: unknown, list: string, index: number, defaultHeight: number | null): RawInstruction {
+  const ix = obj(raw, list, index);
   return base58Instruction(
-    int(ix.programIdIndex, `${what}.programIdIndex`),
-    arr(ix.accounts, `${what}.accounts`).map((a) => int(a, `${what}.accounts[]`)),
-    str(ix.data, `${what}.data`),
+    int(ix.programIdIndex, list, index, 'programIdIndex'),
+    intList(ix.accounts, list, index, 'accounts'),
+    str(ix.data, list, index, 'data'),
     stackHeightOf(ix, defaultHeight),
   );
 }
@@ -227,18 +225,19 @@ function base58Instruction(programIdIndex: number, accounts: number[], text: str
  */
 function parsedInstruction(
   raw: unknown,
-  what: string,
+  list: string,
+  index: number,
   resolveKey: (key: string) => number,
   defaultHeight: number | null,
 ): RawInstruction {
-  const ix = obj(raw, what);
-  if (typeof ix.programIdIndex === 'number') return compiledInstruction(ix, what, defaultHeight);
-  const programIdIndex = resolveKey(str(ix.programId, `${what}.programId`));
+  const ix = obj(raw, list, index);
+  if (typeof ix.programIdIndex === 'number') return compiledInstruction(ix, list, index, defaultHeight);
+  const programIdIndex = resolveKey(str(ix.programId, list, index, 'programId'));
   if ('parsed' in ix) return { programIdIndex, accounts: [], data: new Uint8Array(0), stackHeight: stackHeightOf(ix, defaultHeight) };
   return base58Instruction(
     programIdIndex,
-    arr(ix.accounts, `${what}.accounts`).map((a) => resolveKey(str(a, `${what}.accounts[]`))),
-    str(ix.data, `${what}.data`),
+    strList(ix.accounts, list, index, 'accounts').map(resolveKey),
+    str(ix.data, list, index, 'data'),
     stackHeightOf(ix, defaultHeight),
   );
 }
@@ -249,7 +248,7 @@ function readInner(value: unknown, resolveKey: (key: string) => number): RawInne
     return {
       index: int(group.index, `innerInstructions[${g}].index`),
       instructions: arr(group.instructions, `innerInstructions[${g}].instructions`).map((ix, i) =>
-        parsedInstruction(ix, `innerInstructions[${g}][${i}]`, resolveKey, null),
+        parsedInstruction(ix, `innerInstructions[${g}]`, i, resolveKey, null),
       ),
     };
   });

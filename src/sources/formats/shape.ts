@@ -1,20 +1,30 @@
 import type { RawInstruction, RawTokenBalance } from '../../core/rawtx.ts';
 import { NormalizeError } from './errors.ts';
 
-/** Small typed accessors over untrusted JSON: each failure is a NormalizeError naming the field. */
+/**
+ * Small typed accessors over untrusted JSON: each failure is a NormalizeError naming the field. Element
+ * accessors take the list's name and the position and only build the field's name when they fail: a
+ * transaction has hundreds of elements, and their names are garbage on the success path.
+ */
 export type Obj = Record<string, unknown>;
+
+/** `what`, `what[index]` or `what[index].field`. */
+function label(what: string, index: number, field: string): string {
+  const at = index < 0 ? what : `${what}[${index}]`;
+  return field === '' ? at : `${at}.${field}`;
+}
 
 export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function obj(v: unknown, what: string): Obj {
-  if (!isObj(v)) throw new NormalizeError('bad_shape', `${what} is not an object`);
+export function obj(v: unknown, what: string, index = -1, field = ''): Obj {
+  if (!isObj(v)) throw new NormalizeError('bad_shape', `${label(what, index, field)} is not an object`);
   return v;
 }
 
-export function arr(v: unknown, what: string): unknown[] {
-  if (!Array.isArray(v)) throw new NormalizeError('bad_shape', `${what} is not an array`);
+export function arr(v: unknown, what: string, index = -1, field = ''): unknown[] {
+  if (!Array.isArray(v)) throw new NormalizeError('bad_shape', `${label(what, index, field)} is not an array`);
   return v;
 }
 
@@ -22,43 +32,78 @@ export function optArr(v: unknown, what: string): unknown[] {
   return v === undefined || v === null ? [] : arr(v, what);
 }
 
-export function str(v: unknown, what: string): string {
-  if (typeof v !== 'string') throw new NormalizeError('bad_shape', `${what} is not a string`);
+export function str(v: unknown, what: string, index = -1, field = ''): string {
+  if (typeof v !== 'string') throw new NormalizeError('bad_shape', `${label(what, index, field)} is not a string`);
   return v;
 }
 
+const DECIMAL = /^\d+$/;
+
 /** A non-negative safe integer (indices, slots, counts). Accepts decimal strings (Yellowstone u64). */
-export function int(v: unknown, what: string): number {
-  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new NormalizeError('bad_shape', `${what} is not a non-negative integer`);
+export function int(v: unknown, what: string, index = -1, field = ''): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  const n = typeof v === 'string' && DECIMAL.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw new NormalizeError('bad_shape', `${label(what, index, field)} is not a non-negative integer`);
+  }
   return n;
 }
 
+const U64_DECIMAL = /^\d{1,20}$/;
+
 /** An exact u64 from a JSON number (only when safe) or a decimal string. */
-export function u64(v: unknown, what: string): bigint {
-  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return BigInt(v);
+export function u64(v: unknown, what: string, index = -1, field = ''): bigint {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === 'string' && U64_DECIMAL.test(v)) return BigInt(v);
   if (typeof v === 'bigint' && v >= 0n) return v;
-  throw new NormalizeError('bad_shape', `${what} is not an exact unsigned integer`);
+  throw new NormalizeError('bad_shape', `${label(what, index, field)} is not an exact unsigned integer`);
 }
 
 export function u64List(v: unknown, what: string): bigint[] {
-  return optArr(v, what).map((x, i) => u64(x, `${what}[${i}]`));
+  const list = optArr(v, what);
+  const out = new Array<bigint>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = u64(list[i], what, i);
+  return out;
+}
+
+/** A list of indices (instruction accounts). */
+export function intList(v: unknown, what: string, index = -1, field = ''): number[] {
+  const list = arr(v, what, index, field);
+  const out = new Array<number>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    out[i] = typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 ? x : int(x, label(what, index, field), i);
+  }
+  return out;
+}
+
+/** A list of strings (keys, log lines), copied so the RawTx does not alias the input. */
+export function strList(v: unknown, what: string, index = -1, field = ''): string[] {
+  const list = arr(v, what, index, field);
+  const out = new Array<string>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    out[i] = typeof x === 'string' ? x : str(x, label(what, index, field), i);
+  }
+  return out;
 }
 
 export function tokenBalances(v: unknown, what: string): RawTokenBalance[] {
-  return optArr(v, what).map((raw, i) => {
-    const b = obj(raw, `${what}[${i}]`);
-    const ui = obj(b.uiTokenAmount, `${what}[${i}].uiTokenAmount`);
-    return {
-      accountIndex: int(b.accountIndex, `${what}[${i}].accountIndex`),
-      mint: str(b.mint, `${what}[${i}].mint`),
+  const list = optArr(v, what);
+  const out = new Array<RawTokenBalance>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const b = obj(list[i], what, i);
+    const ui = obj(b.uiTokenAmount, what, i, 'uiTokenAmount');
+    out[i] = {
+      accountIndex: int(b.accountIndex, what, i, 'accountIndex'),
+      mint: str(b.mint, what, i, 'mint'),
       owner: typeof b.owner === 'string' && b.owner !== '' ? b.owner : null,
       programId: typeof b.programId === 'string' && b.programId !== '' ? b.programId : null,
-      amount: u64(ui.amount, `${what}[${i}].amount`),
-      decimals: int(ui.decimals, `${what}[${i}].decimals`),
+      amount: u64(ui.amount, what, i, 'amount'),
+      decimals: int(ui.decimals, what, i, 'decimals'),
     };
-  });
+  }
+  return out;
 }
 
 /** Every program/account index and token-balance index must point into the key list. */
@@ -68,14 +113,16 @@ export function checkIndices(
   inner: Array<{ instructions: RawInstruction[] }>,
   balances: RawTokenBalance[][],
 ): void {
-  const check = (i: number, what: string) => {
-    if (i >= keyCount) throw new NormalizeError('index_out_of_range', `${what} ${i} ≥ ${keyCount} keys`);
-  };
-  const checkIx = (ix: RawInstruction) => {
-    check(ix.programIdIndex, 'programIdIndex');
-    for (const a of ix.accounts) check(a, 'account index');
-  };
-  instructions.forEach(checkIx);
-  for (const group of inner) group.instructions.forEach(checkIx);
-  for (const list of balances) for (const b of list) check(b.accountIndex, 'token balance accountIndex');
+  for (const ix of instructions) checkInstruction(keyCount, ix);
+  for (const group of inner) for (const ix of group.instructions) checkInstruction(keyCount, ix);
+  for (const list of balances) for (const b of list) checkIndex(keyCount, b.accountIndex, 'token balance accountIndex');
+}
+
+function checkInstruction(keyCount: number, ix: RawInstruction): void {
+  checkIndex(keyCount, ix.programIdIndex, 'programIdIndex');
+  for (const a of ix.accounts) checkIndex(keyCount, a, 'account index');
+}
+
+function checkIndex(keyCount: number, i: number, what: string): void {
+  if (i >= keyCount) throw new NormalizeError('index_out_of_range', `${what} ${i} ≥ ${keyCount} keys`);
 }
