@@ -37,9 +37,20 @@ const schema = z.object({
   COMMITMENT: z.enum(['processed', 'confirmed', 'finalized'], { error: 'one of processed|confirmed|finalized' }).default('confirmed'),
   RPC_REQUESTS_PER_SECOND: intFromEnv(1, 100_000).default(40),
   RPC_CONCURRENCY: intFromEnv(1, 1000).default(8),
+  RPC_RECONCILE_MS: intFromEnv(0, 86_400_000).default(15_000),
   ENRICH_INTERVAL_MS: intFromEnv(0, 86_400_000).default(10_000),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: intFromEnv(0, 65535).default(8080),
+  // Data lifecycle (docs/operations.md); 0 = keep forever / never compress.
+  TRADES_COMPRESS_AFTER_DAYS: intFromEnv(0, 36_500).default(7),
+  TRADES_RETENTION_DAYS: intFromEnv(0, 36_500).default(90),
+  CANDLES_1M_COMPRESS_AFTER_DAYS: intFromEnv(0, 36_500).default(1),
+  CANDLES_1M_RETENTION_DAYS: intFromEnv(0, 36_500).default(7),
+  CANDLES_5M_RETENTION_DAYS: intFromEnv(0, 36_500).default(90),
+  CANDLES_1H_RETENTION_DAYS: intFromEnv(0, 36_500).default(730),
+  CANDLES_1D_RETENTION_DAYS: intFromEnv(0, 36_500).default(0),
+  SCORES_RETENTION_DAYS: intFromEnv(1, 36_500).default(30),
+  HOLDER_SNAPSHOTS_RETENTION_DAYS: intFromEnv(1, 36_500).default(30),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -60,10 +71,24 @@ export interface Config {
   commitment: Env['COMMITMENT'];
   rpcRequestsPerSecond: number;
   rpcConcurrency: number;
+  /** How often the rpc source re-lists signatures to catch missed notifications; 0 disables. */
+  rpcReconcileMs: number;
   /** How often `run` fills in tokens first seen through a trade (needs SOLANA_RPC_URL); 0 disables. */
   enrichIntervalMs: number;
   apiHost: string;
   apiPort: number;
+  /** Retention and compression ages in days (0 = keep forever / never compress); see src/jobs/lifecycle.ts. */
+  lifecycle: {
+    tradesCompressAfterDays: number;
+    tradesRetentionDays: number;
+    candles1mCompressAfterDays: number;
+    candles1mRetentionDays: number;
+    candles5mRetentionDays: number;
+    candles1hRetentionDays: number;
+    candles1dRetentionDays: number;
+    scoresRetentionDays: number;
+    holderSnapshotsRetentionDays: number;
+  };
 }
 
 /** Parses the environment (empty strings count as unset). Throws {@link UsageError} naming the variable. */
@@ -95,8 +120,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commitment: e.COMMITMENT,
     rpcRequestsPerSecond: e.RPC_REQUESTS_PER_SECOND,
     rpcConcurrency: e.RPC_CONCURRENCY,
+    rpcReconcileMs: e.RPC_RECONCILE_MS,
     enrichIntervalMs: e.ENRICH_INTERVAL_MS,
     apiHost: e.API_HOST,
     apiPort: e.API_PORT,
+    lifecycle: {
+      tradesCompressAfterDays: e.TRADES_COMPRESS_AFTER_DAYS,
+      tradesRetentionDays: e.TRADES_RETENTION_DAYS,
+      candles1mCompressAfterDays: e.CANDLES_1M_COMPRESS_AFTER_DAYS,
+      candles1mRetentionDays: e.CANDLES_1M_RETENTION_DAYS,
+      candles5mRetentionDays: e.CANDLES_5M_RETENTION_DAYS,
+      candles1hRetentionDays: e.CANDLES_1H_RETENTION_DAYS,
+      candles1dRetentionDays: e.CANDLES_1D_RETENTION_DAYS,
+      scoresRetentionDays: e.SCORES_RETENTION_DAYS,
+      holderSnapshotsRetentionDays: e.HOLDER_SNAPSHOTS_RETENTION_DAYS,
+    },
   };
 }

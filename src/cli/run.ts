@@ -76,6 +76,7 @@ export function buildSource(kind: SourceKind, config: Config, flags: IndexerFlag
         commitment: config.commitment,
         requestsPerSecond: config.rpcRequestsPerSecond,
         concurrency: config.rpcConcurrency,
+        reconcileIntervalMs: config.rpcReconcileMs,
       });
       return { source, description: `rpc ${redactUrl(config.solanaRpcUrl)} + ${redactUrl(config.solanaWsUrl)} (${config.commitment})` };
     }

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { errorMessage } from '../core/errors.ts';
 import { log } from '../core/logger.ts';
 import { arrivalToCommit, batchLatency, gapsBackfilled, quarantined, slotLag, tradesStored, wallClockLag } from '../core/metrics.ts';
@@ -67,6 +68,9 @@ export class Pipeline {
         await hooksDone;
         hooksDone = this.afterCommit(committed);
         if (signal.aborted) break;
+        // The embedded database answers in microtasks: without a macrotask turn per batch, timers (the
+        // status line, batch windows, jobs) and the API's sockets would starve while ingestion is busy.
+        await yieldToEventLoop();
       }
     } finally {
       await hooksDone;

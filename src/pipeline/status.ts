@@ -42,6 +42,8 @@ export interface StatusLine {
   /** Trades stored per second since the previous line. */
   savedPerSecond: number;
   trades: number;
+  /** Newest committed slot. */
+  slot: number | null;
   lagSlots: number | null;
   commitLagMs: number | null;
   /** Now minus the newest committed block time (s); large for replays and simulations of the past. */
@@ -64,6 +66,7 @@ export function startStatusLine(source: string, stats: PipelineStats, emit: (lin
       const line: StatusLine = {
         savedPerSecond: Math.round(((stats.tradesStored - previous.trades) * 1000) / Math.max(1, now - previous.at)),
         trades: stats.tradesStored,
+        slot: stats.lastCommittedSlot,
         lagSlots: stats.newestSlotSeen !== null && stats.lastCommittedSlot !== null ? Math.max(0, stats.newestSlotSeen - stats.lastCommittedSlot) : null,
         commitLagMs: stats.lastCommitLagMs,
         chainLagS: stats.lastBlockTime === null ? null : Math.round(now / 1000 - stats.lastBlockTime),

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import pg from 'pg';
-import { Pipeline, runPipeline } from '../../../src/pipeline/pipeline.ts';
+import { runPipeline } from '../../../src/pipeline/pipeline.ts';
 import { expectedTradeKeySet, SimulateSource, simulatedTransactions, type SimulateOptions } from '../../../src/sources/simulate/index.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../../../src/sources/types.ts';
 import { forEachDbTarget, openTestDb } from '../../helpers/db.ts';
 import { assertExactlyOnce, storedTradeKeys } from './keys.ts';
 
 const SIM: SimulateOptions = { seed: 'pipeline-it', count: 1500, startTime: 1_750_000_000 };
-const FAST_RETRY = { initialMs: 20, maxMs: 200, multiplier: 2 };
 
 /** A source that yields what it is given, then ends. */
 function listSource(name: string, items: SourceItem[]): TransactionSource {
@@ -70,28 +68,4 @@ forEachDbTarget((target) => {
       await db.close();
     }
   });
-
-  if (target.name === 'postgres') {
-    test('connections killed mid-stream: the batch is held and retried, nothing lost or doubled', async () => {
-      const db = await openTestDb(target);
-      const admin = new pg.Client({ connectionString: db.url });
-      await admin.connect();
-      try {
-        const opts: SimulateOptions = { ...SIM, count: 3000, rate: 3000 };
-        const pipeline = new Pipeline({ source: new SimulateSource(opts), db, maxBatchRows: 200, maxBatchWaitMs: 20, signal: new AbortController().signal, retryBackoff: FAST_RETRY });
-        const running = pipeline.run();
-        const dbName = new URL(db.url!).pathname.slice(1);
-        for (let k = 0; k < 4; k++) {
-          await new Promise((r) => setTimeout(r, 150));
-          await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName]);
-        }
-        await running;
-        assert.ok(pipeline.stats.retries > 0, 'the killed connections caused retries');
-        assertExactlyOnce(await storedTradeKeys(db), expectedTradeKeySet(opts));
-      } finally {
-        await admin.end();
-        await db.close();
-      }
-    });
-  }
 });
