@@ -1,20 +1,26 @@
-/** A small Borsh writer for event payloads and instruction data: little-endian, growing buffer. */
-export class BorshWriter {
-  private buf: Uint8Array;
-  private view: DataView;
-  private pos = 0;
+const SLAB_BYTES = 64 * 1024;
 
-  constructor(capacity = 512) {
-    this.buf = new Uint8Array(capacity);
-    this.view = new DataView(this.buf.buffer);
-  }
+/**
+ * A small Borsh writer for event payloads and instruction data: little-endian. It writes into a slab that it
+ * hands out piece by piece ({@link finish} returns a view, never rewritten), so a transaction's many small
+ * byte strings cost no buffer allocation each.
+ */
+export class BorshWriter {
+  private buf = new Uint8Array(SLAB_BYTES);
+  private view = new DataView(this.buf.buffer);
+  /** Where the value being written starts in the slab, and where the next byte goes. */
+  private start = 0;
+  private pos = 0;
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
-    next.set(this.buf);
+    const written = this.pos - this.start;
+    const next = new Uint8Array(Math.max(SLAB_BYTES, 2 * (written + n)));
+    next.set(this.buf.subarray(this.start, this.pos));
     this.buf = next;
     this.view = new DataView(next.buffer);
+    this.start = 0;
+    this.pos = written;
   }
 
   bytes(b: Uint8Array): this {
@@ -68,13 +74,16 @@ export class BorshWriter {
     return this.bytes(encoded);
   }
 
-  /** A copy of what was written (the writer can be reused after {@link reset}). */
+  /** What was written since {@link reset}: a view of the slab that later writes never touch. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const out = this.buf.subarray(this.start, this.pos);
+    this.start = this.pos;
+    return out;
   }
 
+  /** Starts a new value (discarding anything written since the last {@link finish}). */
   reset(): this {
-    this.pos = 0;
+    this.pos = this.start;
     return this;
   }
 }

@@ -4,7 +4,7 @@ import { ATA, LAUNCHLAB, METAPLEX, RENT, RENT_MINT, SYSTEM, TOKEN } from './acco
 import { BorshWriter, concatBytes } from './borsh.ts';
 import type { Key } from './keys.ts';
 import type { Ledger, TokenAccount } from './ledger.ts';
-import { eventCpi, tokenTransfer } from './programs.ts';
+import { eventCpi, eventData, tokenTransfer } from './programs.ts';
 import type { DraftEvent } from './truth.ts';
 import type { TokenMeta, BuiltIx } from './pumpfun.ts';
 import { r, w, ws, type Invocation } from './tx.ts';
@@ -151,14 +151,15 @@ export function quoteSellExactOut(p: LaunchPool, amountOut: bigint, rates: FeeRa
   return { ixName: 'sell_exact_out', isBuy: false, amountIn: base, amountOut: gross - fees.total, fees, quoteDelta: gross, baseDelta: base, rates };
 }
 
-const writer = new BorshWriter(256);
+const writer = new BorshWriter();
 const CPMM_INITIALIZE_DISC = instructionDisc('initialize');
 
 /** LaunchLab TradeEvent layouts (spec §3.4): L1 (130 bytes, no creator fee), L3 (139 bytes, current). */
 export type LaunchTradeLayout = 'l1' | 'l3';
 
-function tradeEventPayload(p: LaunchPool, q: LaunchQuote, baseBefore: bigint, quoteBefore: bigint, layout: LaunchTradeLayout): Uint8Array {
-  const b = writer.reset();
+/** TradeEvent self-CPI data (tag, discriminator, payload). */
+function tradeEventData(p: LaunchPool, q: LaunchQuote, baseBefore: bigint, quoteBefore: bigint, layout: LaunchTradeLayout): Uint8Array {
+  const b = eventData(writer, LAUNCHLAB_EVENT.TradeEvent);
   b.bytes(p.pool.bytes).u64(p.totalBaseSell).u64(p.virtualBase).u64(p.virtualQuote);
   b.u64(baseBefore).u64(quoteBefore).u64(p.realBase).u64(p.realQuote);
   b.u64(q.amountIn).u64(q.amountOut).u64(q.fees.protocol).u64(q.fees.platform);
@@ -194,7 +195,7 @@ export function launchTradeIx(
   }
   const quoteProgram = TOKEN;
   const children: Invocation[] = [
-    eventCpi(LAUNCHLAB.program, LAUNCHLAB.eventAuthority, LAUNCHLAB_EVENT.TradeEvent, tradeEventPayload(p, q, baseBefore, quoteBefore, layout), true),
+    eventCpi(LAUNCHLAB.program, LAUNCHLAB.eventAuthority, tradeEventData(p, q, baseBefore, quoteBefore, layout), true),
   ];
   if (q.isBuy) {
     children.push(tokenTransfer(ledger, userQuote, p.quoteVault, p.quote.mint, user, q.amountIn));
@@ -249,7 +250,8 @@ export function initializeIx(ledger: Ledger, p: LaunchPool, payer: Key, meta: To
   const mintParams = writer.reset().u8(6).string(meta.name).string(meta.symbol).string(meta.uri).finish();
   const vesting = writer.reset().u64(0n).u64(0n).u64(0n).finish();
   const data = concatBytes(LAUNCHLAB_IX.initialize_v2, mintParams, curveParams, vesting, Uint8Array.of(0));
-  const payload = concatBytes(p.pool.bytes, p.creator.bytes, p.quote.globalConfig.bytes, mintParams, curveParams, vesting, Uint8Array.of(0));
+  const event = eventData(writer, LAUNCHLAB_EVENT.PoolCreateEvent).bytes(p.pool.bytes).bytes(p.creator.bytes).bytes(p.quote.globalConfig.bytes);
+  const eventBytes = event.bytes(mintParams).bytes(curveParams).bytes(vesting).u8(0).finish();
 
   const poolRent = (128n + 429n) * 6_960n; // rent exemption of the 429-byte pool state
   const vaultRent = 2_039_280n;
@@ -270,7 +272,7 @@ export function initializeIx(ledger: Ledger, p: LaunchPool, payer: Key, meta: To
     { program: TOKEN, accounts: [w(p.quoteVault.address), r(p.quote.mint)], data: concatBytes(Uint8Array.of(18), LAUNCHLAB.authority.bytes), logs: ['Program log: Instruction: InitializeAccount3'], cu: 4_214 },
     { program: METAPLEX, accounts: [w(metadata), r(p.mint), r(LAUNCHLAB.authority), ws(payer), r(SYSTEM)], data: Uint8Array.of(33), logs: ['Program log: IX: Create Metadata Accounts v3'], cu: 46_459 },
     { program: TOKEN, accounts: [w(p.mint), w(p.baseVault.address), r(LAUNCHLAB.authority)], data: writer.reset().u8(7).u64(p.supply).finish(), logs: ['Program log: Instruction: MintTo'], cu: 4_492 },
-    eventCpi(LAUNCHLAB.program, LAUNCHLAB.eventAuthority, LAUNCHLAB_EVENT.PoolCreateEvent, payload, false),
+    eventCpi(LAUNCHLAB.program, LAUNCHLAB.eventAuthority, eventBytes, false),
   ];
   const accounts = [
     ws(payer), r(p.creator), r(p.quote.globalConfig), r(LAUNCHLAB.platformConfig), r(LAUNCHLAB.authority), w(p.pool), ws(p.mint), r(p.quote.mint),

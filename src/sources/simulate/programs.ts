@@ -13,7 +13,7 @@ import { r, w, ws, type Invocation } from './tx.ts';
  * and the Anchor event self-CPI — the plumbing around every launchpad instruction.
  */
 
-const writer = new BorshWriter(64);
+const writer = new BorshWriter();
 
 export function computeUnitLimit(units: number): Invocation {
   return { program: COMPUTE_BUDGET, accounts: [], data: writer.reset().u8(2).u32(units).finish() };
@@ -91,20 +91,16 @@ export function createAtaIdempotent(
   };
 }
 
+/** Starts an event self-CPI's data in `writer` (`e445a52e51cb9a1d ‖ disc`); the caller writes the payload. */
+export function eventData(writer: BorshWriter, disc: Uint8Array): BorshWriter {
+  return writer.reset().bytes(EVENT_CPI_TAG).bytes(disc);
+}
+
 /**
  * The `emit_cpi!` self-invocation: program → itself with the event authority as only account and
- * `e445a52e51cb9a1d ‖ disc ‖ payload` as data. `alsoLog` adds the `Program data:` copy in the parent's logs.
+ * `e445a52e51cb9a1d ‖ disc ‖ payload` as data ({@link eventData}). `alsoLog` adds the `Program data:` copy
+ * (`disc ‖ payload`) in the parent's logs.
  */
-export function eventCpi(program: Key, eventAuthority: Key, disc: Uint8Array, payload: Uint8Array, alsoLog: boolean): Invocation {
-  const data = new Uint8Array(16 + payload.length);
-  data.set(EVENT_CPI_TAG, 0);
-  data.set(disc, 8);
-  data.set(payload, 16);
-  return {
-    program,
-    accounts: [r(eventAuthority)],
-    data,
-    cu: 2_003,
-    ...(alsoLog ? { eventLog: data.subarray(8) } : {}),
-  };
+export function eventCpi(program: Key, eventAuthority: Key, data: Uint8Array, alsoLog: boolean): Invocation {
+  return { program, accounts: [r(eventAuthority)], data, cu: 2_003, eventLog: alsoLog };
 }

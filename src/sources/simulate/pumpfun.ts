@@ -5,7 +5,7 @@ import { ATA, METAPLEX, PUMP, RENT, RENT_MINT, SYSTEM, TOKEN_2022, WSOL } from '
 import { BorshWriter, concatBytes } from './borsh.ts';
 import type { Key } from './keys.ts';
 import type { Ledger, TokenAccount } from './ledger.ts';
-import { eventCpi, systemTransfer, tokenTransfer } from './programs.ts';
+import { eventCpi, eventData, systemTransfer, tokenTransfer } from './programs.ts';
 import type { DraftEvent } from './truth.ts';
 import { r, w, ws, type Invocation } from './tx.ts';
 
@@ -47,7 +47,7 @@ export interface PumpTrader {
 const ZERO_KEY = new Uint8Array(32);
 const GET_FEES_DISC = instructionDisc('get_fees');
 const CREATE_POOL_DISC = instructionDisc('create_pool');
-const writer = new BorshWriter(512);
+const writer = new BorshWriter();
 const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 const feeOf = (sol: bigint, bps: bigint): bigint => ceilDiv(sol * bps, 10_000n);
 
@@ -100,8 +100,9 @@ function applyQuote(c: PumpCurve, q: PumpTradeQuote): void {
 
 // ---------- events (spec §2.4) ----------
 
-function tradeEventPayload(c: PumpCurve, q: PumpTradeQuote, user: Key, timestamp: bigint, ixName: string, layout: PumpTradeLayout): Uint8Array {
-  const b = writer.reset();
+/** TradeEvent self-CPI data (tag, discriminator, payload). */
+function tradeEventData(c: PumpCurve, q: PumpTradeQuote, user: Key, timestamp: bigint, ixName: string, layout: PumpTradeLayout): Uint8Array {
+  const b = eventData(writer, PUMPFUN_EVENT.TradeEvent);
   b.bytes(c.mint.bytes).u64(q.sol).u64(q.tokens).bool(q.isBuy).bytes(user.bytes).i64(timestamp);
   b.u64(c.virtualSol).u64(c.virtualToken).u64(c.realSol).u64(c.realToken);
   b.bytes(PUMP.feeRecipient.bytes).u64(PUMP_CURVE.feeBps).u64(q.fee);
@@ -119,9 +120,8 @@ function tradeEventPayload(c: PumpCurve, q: PumpTradeQuote, user: Key, timestamp
   return b.finish();
 }
 
-function createEventPayload(c: PumpCurve, meta: TokenMeta, user: Key, timestamp: bigint): Uint8Array {
-  return writer
-    .reset()
+function createEventData(c: PumpCurve, meta: TokenMeta, user: Key, timestamp: bigint): Uint8Array {
+  return eventData(writer, PUMPFUN_EVENT.CreateEvent)
     .string(meta.name)
     .string(meta.symbol)
     .string(meta.uri)
@@ -195,7 +195,7 @@ export function createIx(ledger: Ledger, curve: PumpCurve, meta: TokenMeta, user
     ...(v2 ? [] : [{ program: METAPLEX, accounts: [w(metadata), r(curve.mint), r(PUMP.mintAuthority), ws(user), r(PUMP.mintAuthority), r(SYSTEM)], data: Uint8Array.of(33), logs: ['Program log: IX: Create Metadata Accounts v3'], cu: 46_459 }]),
     { program: tokenProgram, accounts: [w(curve.mint), w(curve.curveAta.address), r(PUMP.mintAuthority)], data: writer.reset().u8(7).u64(PUMP_CURVE.totalSupply).finish(), logs: ['Program log: Instruction: MintTo'], cu: 4_492 },
     { program: tokenProgram, accounts: [w(curve.mint), r(PUMP.mintAuthority)], data: Uint8Array.of(6, 0, 0), logs: ['Program log: Instruction: SetAuthority'], cu: 2_911 },
-    eventCpi(PUMP.program, PUMP.eventAuthority, PUMPFUN_EVENT.CreateEvent, createEventPayload(curve, meta, user, timestamp), true),
+    eventCpi(PUMP.program, PUMP.eventAuthority, createEventData(curve, meta, user, timestamp), true),
   ];
   const ixName = v2 ? 'create_v2' : 'create';
   return {
@@ -257,7 +257,7 @@ export function tradeIx(
     ledger.addLamports(c.creatorVault, q.creatorFee);
   }
   applyQuote(c, q);
-  children.push(eventCpi(PUMP.program, PUMP.eventAuthority, PUMPFUN_EVENT.TradeEvent, tradeEventPayload(c, q, user, timestamp, ixName, layout), true));
+  children.push(eventCpi(PUMP.program, PUMP.eventAuthority, tradeEventData(c, q, user, timestamp, ixName, layout), true));
   const events: DraftEvent[] = [
     {
       type: 'trade',
@@ -284,8 +284,8 @@ export function tradeIx(
     },
   ];
   if (isBuy && c.complete) {
-    const payload = writer.reset().bytes(user.bytes).bytes(c.mint.bytes).bytes(c.bondingCurve.bytes).i64(timestamp).bytes(ZERO_KEY).finish();
-    children.push(eventCpi(PUMP.program, PUMP.eventAuthority, PUMPFUN_EVENT.CompleteEvent, payload, false));
+    const data = eventData(writer, PUMPFUN_EVENT.CompleteEvent).bytes(user.bytes).bytes(c.mint.bytes).bytes(c.bondingCurve.bytes).i64(timestamp).bytes(ZERO_KEY).finish();
+    children.push(eventCpi(PUMP.program, PUMP.eventAuthority, data, false));
     events.push({ type: 'curve_completed', program: 'pumpfun', mint: c.mint.b58, pool: c.bondingCurve.b58, user: user.b58 });
   }
 
@@ -332,8 +332,7 @@ export function migrateIx(ledger: Ledger, c: PumpCurve, keeper: Key, amm: PumpSw
     logs: ['Program log: Instruction: CreatePool'],
     cu: 80_000,
   });
-  const payload = writer
-    .reset()
+  const eventBytes = eventData(writer, PUMPFUN_EVENT.CompletePumpAmmMigrationEvent)
     .bytes(keeper.bytes)
     .bytes(c.mint.bytes)
     .u64(mintAmount)
@@ -344,7 +343,7 @@ export function migrateIx(ledger: Ledger, c: PumpCurve, keeper: Key, amm: PumpSw
     .bytes(amm.pool.bytes)
     .bytes(ZERO_KEY)
     .finish();
-  children.push(eventCpi(PUMP.program, PUMP.eventAuthority, PUMPFUN_EVENT.CompletePumpAmmMigrationEvent, payload, false));
+  children.push(eventCpi(PUMP.program, PUMP.eventAuthority, eventBytes, false));
   c.realSol = 0n;
   c.virtualToken = 0n;
   const accounts = [

@@ -24,8 +24,8 @@ export interface Invocation {
   /** Lines the program prints before its CPIs (`Program log: Instruction: Buy`). */
   logs?: string[];
   children?: Invocation[];
-  /** Event bytes (disc ‖ payload) the parent logs as `Program data:` right after this self-CPI. */
-  eventLog?: Uint8Array;
+  /** An event self-CPI whose event (its data after the 8-byte tag) the parent also logs as `Program data:`. */
+  eventLog?: boolean;
   /** Own compute units; undefined for native programs, which print no `consumed` line. */
   cu?: number;
   /** Makes this (top-level) invocation fail: its log lines and the custom error code. */
@@ -262,7 +262,7 @@ function renderLogs(node: Invocation, depth: number, budget: number, logs: strin
     for (const child of node.children) {
       inner.push(compileIx(child, depth + 1));
       used += renderLogs(child, depth + 1, budget - used, logs, inner);
-      if (logs && child.eventLog) logs.push(`Program data: ${Buffer.from(child.eventLog).toString('base64')}`);
+      if (logs && child.eventLog === true) logs.push(`Program data: ${base64(child.data, 8)}`);
     }
   }
   if (logs) {
@@ -270,4 +270,9 @@ function renderLogs(node: Invocation, depth: number, budget: number, logs: strin
     logs.push(`Program ${id} success`);
   }
   return used;
+}
+
+/** Base64 of `bytes` from `offset`, read in place (no copy). */
+function base64(bytes: Uint8Array, offset: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + offset, bytes.byteLength - offset).toString('base64');
 }
