@@ -58,7 +58,7 @@ export function formatStatus(s: StorageStatus): string {
   out += `migrations  ${s.migrations.applied} applied${s.migrations.pending.length ? `, PENDING: ${s.migrations.pending.join(', ')}` : ''}\n`;
   out += `database    ${mib(s.databaseBytes)}\n`;
   out += `trades      ${p.count} ${unit}, ${mib(p.bytes)}`;
-  out += s.flavour === 'timescale' ? `, ${p.compressed} compressed (${mib(p.bytesBeforeCompression)} → ${mib(p.bytesAfterCompression)})\n` : '\n';
+  out += s.flavour === 'timescale' ? `, ${p.compressed} compressed (${mib(p.bytesBeforeCompression)} → ${mib(p.bytesAfterCompression)})\n` : ', no compression (plain PostgreSQL)\n';
   out += `rows        tokens ${s.rows.tokens}, pools ${s.rows.pools}, trades ${s.rows.transactions}, quarantine ${s.rows.quarantine}; new tokens 1h ${s.newTokens1h}\n`;
   out += '\nvolume by platform (quote units)\n';
   out += s.volume.length
@@ -69,6 +69,10 @@ export function formatStatus(s: StorageStatus): string {
   if (s.jobs.length) {
     out += '\njobs\n' + table(['job', 'last', 'started', 'runs', 'failures'],
       s.jobs.map((j) => [j.job, j.lastStatus ?? '-', j.lastStartedAt ?? '-', String(j.runs), String(j.failures)]));
+  }
+  if (s.timescaleJobs.length) {
+    out += '\ntimescaledb jobs\n' + table(['id', 'job', 'relation', 'every', 'config', 'last run', 'status', 'runs', 'failures'],
+      s.timescaleJobs.map((j) => [String(j.jobId), j.proc, j.relation ?? '-', j.schedule, j.config ?? '-', j.lastRunAt ?? '-', j.lastStatus ?? '-', String(j.runs), String(j.failures)]));
   }
   return out;
 }

@@ -19,6 +19,8 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./serve.ts'),
   () => import('./simulate.ts'),
   () => import('./run.ts'),
+  () => import('./backup.ts'),
+  () => import('./restore.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 import { errorMessage } from '../core/errors.ts';
 import { log } from '../core/logger.ts';
 import type { Db } from '../db/types.ts';
+import { applyLifecycle, DEFAULT_LIFECYCLE, plainLifecycleJobs, type LifecycleSettings } from './lifecycle.ts';
 
 /**
  * A minimal scheduler for periodic database work. PGlite has no background workers, so its
@@ -22,33 +23,10 @@ export interface JobOutcome {
   error?: string;
 }
 
-/** Transactions older than this are dropped (same as the timescale flavour's retention policy). */
-export const RETENTION_DAYS = 90;
+/** Transactions older than this are dropped by default (same as the timescale flavour's retention policy). */
+export const RETENTION_DAYS = DEFAULT_LIFECYCLE.tradesRetentionDays;
 /** Day partitions created ahead of today (plain flavour). */
 export const PARTITIONS_AHEAD_DAYS = 3;
-
-const DAY_MS = 86_400_000;
-const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
-
-/** Plain flavour: day partitions from yesterday to today + {@link PARTITIONS_AHEAD_DAYS}, older than retention dropped. */
-export const partitionMaintenance: Job = {
-  name: 'transactions:partitions',
-  intervalMs: 3_600_000,
-  async run(db, now) {
-    const from = utcDay(new Date(now.getTime() - DAY_MS));
-    const to = utcDay(new Date(now.getTime() + PARTITIONS_AHEAD_DAYS * DAY_MS));
-    await db.query('SELECT megatron_ensure_transaction_partitions($1::date, $2::date)', [from, to]);
-    const cutoff = utcDay(new Date(now.getTime() - RETENTION_DAYS * DAY_MS)).replaceAll('-', '');
-    const parts = await db.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-       WHERE i.inhparent = 'transactions'::regclass AND c.relname ~ '^transactions_p[0-9]{8}$'`,
-    );
-    for (const { name } of parts.rows) {
-      // A partition holds one day: drop it once its whole day is past retention.
-      if (name.slice('transactions_p'.length) < cutoff) await db.exec(`DROP TABLE ${name}`);
-    }
-  },
-};
 
 /** The TimescaleDB policies (compression, retention, …) as jobs, for databases without background workers. */
 export async function timescaleJobs(db: Db): Promise<Job[]> {
@@ -66,9 +44,12 @@ export async function timescaleJobs(db: Db): Promise<Job[]> {
   }));
 }
 
-/** The storage jobs this database needs from us (none for a TimescaleDB server with its own workers). */
-export async function storageJobs(db: Db): Promise<Job[]> {
-  if (db.flavour === 'plain') return [partitionMaintenance];
+/**
+ * The storage jobs this database needs from us (none for a TimescaleDB server with its own workers): on plain
+ * Postgres the lifecycle jobs (partitions, candle retention, maintenance) with `lifecycle`'s ages.
+ */
+export async function storageJobs(db: Db, lifecycle: LifecycleSettings = DEFAULT_LIFECYCLE): Promise<Job[]> {
+  if (db.flavour === 'plain') return plainLifecycleJobs(lifecycle, PARTITIONS_AHEAD_DAYS);
   return db.capabilities.backgroundWorkers ? [] : timescaleJobs(db);
 }
 
@@ -108,16 +89,26 @@ export interface Scheduler {
 
 /**
  * Checks for due jobs every `tickMs` (first check immediately) until stopped. `jobs` defaults to the
- * storage jobs; later issues pass their own in addition.
+ * storage jobs; later issues pass their own in addition. `lifecycle` (from the configuration) sets the
+ * retention and compression ages; without it the migrations' defaults stay.
  */
-export function startScheduler(db: Db, opts: { tickMs?: number; extraJobs?: readonly Job[] } = {}): Scheduler {
+export function startScheduler(
+  db: Db,
+  opts: { tickMs?: number; extraJobs?: readonly Job[]; lifecycle?: LifecycleSettings } = {},
+): Scheduler {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  let aligned = opts.lifecycle === undefined;
   const tick = () => {
     running = (async () => {
       try {
-        await runDueJobs(db, [...(await storageJobs(db)), ...(opts.extraJobs ?? [])]);
+        // Configured retention/compression ages replace the migrations' defaults once, before the first run.
+        if (!aligned && opts.lifecycle) {
+          await applyLifecycle(db, opts.lifecycle);
+          aligned = true;
+        }
+        await runDueJobs(db, [...(await storageJobs(db, opts.lifecycle)), ...(opts.extraJobs ?? [])]);
       } catch (err) {
         log().warn({ err: errorMessage(err) }, 'scheduler tick failed');
       }

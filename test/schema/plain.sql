@@ -290,6 +290,8 @@ CREATE INDEX idx_transactions_token_time ON ONLY public.transactions USING btree
 CREATE TRIGGER trg_candles_dirty_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS changed_trades FOR EACH STATEMENT EXECUTE FUNCTION megatron_mark_candles_dirty();
 CREATE TRIGGER trg_candles_dirty_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS changed_trades FOR EACH STATEMENT EXECUTE FUNCTION megatron_mark_candles_dirty();
 
+FUNCTION cleanup_old_scores(interval);
+FUNCTION megatron_drop_old_candles(regclass,interval);
 FUNCTION megatron_ensure_transaction_partitions(date,date);
 FUNCTION megatron_mark_candles_dirty();
 FUNCTION megatron_refresh_candles();
@@ -297,3 +299,4 @@ FUNCTION megatron_rollup_candles(text,text,interval,uuid[],timestamp with time z
 FUNCTION megatron_text_union(text[],text[]);
 FUNCTION megatron_trade_seq(timestamp with time zone,bigint,integer,integer,text);
 AGGREGATE megatron_union_agg(text[]);
+FUNCTION prune_holder_snapshots(interval);

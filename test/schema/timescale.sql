@@ -211,16 +211,30 @@ VIEW price_candles_1h;
 VIEW price_candles_1m;
 VIEW price_candles_5m;
 
+FUNCTION cleanup_old_scores(interval);
+PROCEDURE megatron_cleanup_old_scores_job(integer,jsonb);
+PROCEDURE megatron_prune_holder_snapshots_job(integer,jsonb);
 FUNCTION megatron_text_union(text[],text[]);
 FUNCTION megatron_trade_seq(timestamp with time zone,bigint,integer,integer,text);
 AGGREGATE megatron_union_agg(text[]);
+FUNCTION prune_holder_snapshots(interval);
 
 -- hypertable transactions by block_time every 1 day
--- compression transactions.block_time orderby#1 DESC
--- compression transactions.token_id segmentby#1
+-- compression transactions.block_time orderby#2 ASC
+-- compression transactions.inner_ix_index orderby#5 ASC
+-- compression transactions.ix_index orderby#4 ASC
+-- compression transactions.slot orderby#3 ASC
+-- compression transactions.token_id orderby#1 ASC
+-- job megatron_cleanup_old_scores_job on  every 1 day {"keep": "30 days"}
+-- job megatron_prune_holder_snapshots_job on  every 01:00:00 {"keep": "30 days"}
 -- job policy_refresh_continuous_aggregate on price_candles_1d every 01:00:00 {"end_offset": "1 day", "start_offset": "3 days", "mat_hypertable_id": 6}
 -- job policy_refresh_continuous_aggregate on price_candles_1h every 00:05:00 {"end_offset": "01:00:00", "start_offset": "1 day", "mat_hypertable_id": 5}
+-- job policy_retention on price_candles_1h every 1 day {"drop_after": "730 days", "hypertable_id": 5}
+-- job policy_compression on price_candles_1m every 12:00:00 {"hypertable_id": 3, "compress_after": "1 day"}
 -- job policy_refresh_continuous_aggregate on price_candles_1m every 00:01:00 {"end_offset": "00:01:00", "start_offset": "02:00:00", "mat_hypertable_id": 3}
+-- job policy_retention on price_candles_1m every 1 day {"drop_after": "7 days", "hypertable_id": 3}
+-- job policy_compression on price_candles_5m every 12:00:00 {"hypertable_id": 4, "compress_after": "7 days"}
 -- job policy_refresh_continuous_aggregate on price_candles_5m every 00:01:00 {"end_offset": "00:05:00", "start_offset": "02:00:00", "mat_hypertable_id": 4}
+-- job policy_retention on price_candles_5m every 1 day {"drop_after": "90 days", "hypertable_id": 4}
 -- job policy_compression on transactions every 12:00:00 {"hypertable_id": 1, "compress_after": "7 days"}
 -- job policy_retention on transactions every 1 day {"drop_after": "90 days", "hypertable_id": 1}

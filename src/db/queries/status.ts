@@ -15,6 +15,25 @@ export interface StorageStatus {
   volume: Array<{ platform: string; quoteMint: string; trades1h: number; trades24h: number; volume1h: string; volume24h: string }>;
   checkpoints: Array<{ source: string; slot: number; updatedAt: string }>;
   jobs: Array<{ job: string; lastStatus: string | null; lastStartedAt: string | null; runs: number; failures: number; lastError: string | null }>;
+  /** TimescaleDB compresses old chunks; plain Postgres does not compress at all. */
+  compression: 'timescaledb' | 'none';
+  /**
+   * TimescaleDB's jobs (policies and maintenance) with their last run: from its own job statistics where
+   * background workers run them, from `job_runs` where our scheduler does (`CALL run_job`). Empty on plain.
+   */
+  timescaleJobs: TimescaleJobState[];
+}
+
+export interface TimescaleJobState {
+  jobId: number;
+  proc: string;
+  relation: string | null;
+  schedule: string;
+  config: string | null;
+  lastRunAt: string | null;
+  lastStatus: string | null;
+  runs: number;
+  failures: number;
 }
 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -51,6 +70,8 @@ export async function storageStatus(db: Db): Promise<StorageStatus> {
       volume1h: String(r.volume_1h), volume24h: String(r.volume_24h),
     })),
     checkpoints: checkpoints.rows.map((r) => ({ source: r.source, slot: Number(r.slot), updatedAt: r.updated_at.toISOString() })),
+    compression: db.flavour === 'timescale' ? 'timescaledb' : 'none',
+    timescaleJobs: db.flavour === 'timescale' ? await timescaleJobStates(db) : [],
     jobs: jobs.rows.map((r) => ({
       job: String(r.job), lastStatus: (r.last_status as string | null) ?? null,
       lastStartedAt: r.last_started_at instanceof Date ? r.last_started_at.toISOString() : null,
@@ -82,4 +103,31 @@ async function plainPartitions(db: Db): Promise<StorageStatus['partitions']> {
      FROM pg_inherits i WHERE i.inhparent = 'transactions'::regclass`,
   )).rows[0]!;
   return { count: n(row.count), bytes: n(row.bytes), compressed: 0, bytesBeforeCompression: null, bytesAfterCompression: null };
+}
+
+const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
+
+async function timescaleJobStates(db: Db): Promise<TimescaleJobState[]> {
+  const res = await db.query<Record<string, unknown>>(
+    `SELECT j.job_id, j.proc_name, coalesce(ca.view_name, j.hypertable_name)::text AS relation,
+            j.schedule_interval::text AS schedule, j.config::text AS config,
+            s.last_run_started_at, s.last_run_status, s.total_runs, s.total_failures,
+            r.last_started_at, r.last_status, r.runs, r.failures
+     FROM timescaledb_information.jobs j
+     LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
+     LEFT JOIN timescaledb_information.continuous_aggregates ca ON ca.materialization_hypertable_name = j.hypertable_name
+     LEFT JOIN job_runs r ON r.job = 'timescaledb:' || j.job_id
+     WHERE j.job_id >= 1000 ORDER BY j.job_id`,
+  );
+  return res.rows.map((r) => {
+    // Whichever runner ran it last: TimescaleDB's workers or our scheduler.
+    const ours = r.last_started_at instanceof Date && (!(r.last_run_started_at instanceof Date) || r.last_started_at > r.last_run_started_at);
+    return {
+      jobId: n(r.job_id), proc: String(r.proc_name), relation: (r.relation as string | null) ?? null,
+      schedule: String(r.schedule), config: (r.config as string | null) ?? null,
+      lastRunAt: ours ? iso(r.last_started_at) : iso(r.last_run_started_at),
+      lastStatus: ours ? ((r.last_status as string | null) ?? null) : ((r.last_run_status as string | null) ?? null),
+      runs: ours ? n(r.runs) : n(r.total_runs), failures: ours ? n(r.failures) : n(r.total_failures),
+    };
+  });
 }

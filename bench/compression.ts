@@ -1,0 +1,69 @@
+/**
+ * Compression benchmark: a simulated market history (simulator → decoders → writer, ≥ 1,000,000 trades over
+ * ≥ 10 days by default) in the embedded database (PGlite + TimescaleDB, the only TimescaleDB here), every
+ * trade chunk compressed with the migrations' settings, then TimescaleDB's own statistics per hypertable —
+ * what `megatron db compression` prints.
+ *
+ *   npm run bench:compression -- [--trades 1000000] [--days 10.5] [--seed 7] [--candles] [--json]
+ *
+ * --candles also materializes and compresses the candle aggregates (slow: every 1m bucket of the history).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { refreshCandles } from '../src/analytics/candles/refresh.ts';
+import { openDb } from '../src/db/index.ts';
+import { compressionReport, formatCompression, textTable } from '../src/ops/compression.ts';
+import { fillSimulatedHistory } from '../src/ops/history.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    trades: { type: 'string', default: '1000000' },
+    days: { type: 'string', default: '10.5' },
+    seed: { type: 'string', default: '7' },
+    candles: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const trades = Number(args.trades);
+const days = Number(args.days);
+if (!Number.isInteger(trades) || trades < 1 || !(days > 0)) throw new Error('--trades must be a positive integer and --days positive');
+
+const dir = await mkdtemp(path.join(tmpdir(), 'megatron-bench-compression-'));
+const db = await openDb({ dataDir: dir });
+try {
+  const t0 = performance.now();
+  const history = await fillSimulatedHistory(db, { trades, days, seed: Number(args.seed) });
+  const fillSeconds = (performance.now() - t0) / 1000;
+  const stored = (await db.query<{ n: bigint; tokens: bigint }>('SELECT count(*) AS n, count(DISTINCT token_id) AS tokens FROM transactions')).rows[0]!;
+
+  const t1 = performance.now();
+  // What the 7-day policy does to each chunk as it ages, applied to all of them now.
+  await db.exec(`SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('transactions') c`);
+  const compressSeconds = (performance.now() - t1) / 1000;
+  if (args.candles) {
+    await refreshCandles(db);
+    for (const view of ['price_candles_1m', 'price_candles_5m']) {
+      await db.exec(`SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('${view}') c`);
+    }
+  }
+  const report = await compressionReport(db);
+  const summary = {
+    trades: Number(stored.n), tokens: Number(stored.tokens), transactions: history.transactions,
+    first: history.first.toISOString(), last: history.last.toISOString(),
+    days: (history.last.getTime() - history.first.getTime()) / 86_400_000,
+    fill_seconds: Math.round(fillSeconds), compress_seconds: Math.round(compressSeconds),
+  };
+  if (args.json) {
+    process.stdout.write(JSON.stringify({ ...summary, hypertables: report.hypertables }) + '\n');
+  } else {
+    process.stdout.write(textTable(['trades', 'tokens', 'span (days)', 'first', 'last', 'fill s', 'compress s'], [[
+      String(summary.trades), String(summary.tokens), summary.days.toFixed(2), summary.first, summary.last,
+      String(summary.fill_seconds), String(summary.compress_seconds),
+    ]]) + '\n' + formatCompression(report));
+  }
+} finally {
+  await db.close();
+  await rm(dir, { recursive: true, force: true });
+}

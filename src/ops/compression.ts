@@ -1,0 +1,86 @@
+import type { Db } from '../db/types.ts';
+
+/** One hypertable's compression, from TimescaleDB's own statistics (hypertable_compression_stats). */
+export interface HypertableCompression {
+  /** The hypertable, or the continuous aggregate whose materialization hypertable this is. */
+  relation: string;
+  chunks: number;
+  compressedChunks: number;
+  /** Bytes of the compressed chunks before / after compression (table + indexes + TOAST); null until one is compressed. */
+  beforeBytes: number | null;
+  afterBytes: number | null;
+  /** before / after, or null. */
+  ratio: number | null;
+  segmentBy: string | null;
+  orderBy: string | null;
+}
+
+export interface CompressionReport {
+  flavour: Db['flavour'];
+  hypertables: HypertableCompression[];
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * Compression per hypertable (trades and every candle level) as TimescaleDB reports it. On plain Postgres
+ * there is none: the report has no rows and says so through its flavour.
+ */
+export async function compressionReport(db: Db): Promise<CompressionReport> {
+  if (db.flavour !== 'timescale') return { flavour: db.flavour, hypertables: [] };
+  const targets = await db.query<{ relation: string; hypertable: string }>(
+    `SELECT hypertable_name::text AS relation, format('%I.%I', hypertable_schema, hypertable_name) AS hypertable
+     FROM timescaledb_information.hypertables
+     UNION ALL
+     SELECT view_name::text, format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)
+     FROM timescaledb_information.continuous_aggregates
+     ORDER BY 1`,
+  );
+  const out: HypertableCompression[] = [];
+  for (const t of targets.rows) {
+    const stats = (await db.query<Record<string, unknown>>(
+      `SELECT (SELECT count(*) FROM show_chunks($1::regclass)) AS chunks,
+              s.number_compressed_chunks AS compressed, s.before_compression_total_bytes AS before,
+              s.after_compression_total_bytes AS after
+       FROM hypertable_compression_stats($1::regclass) s`,
+      [t.hypertable],
+    )).rows[0] ?? {};
+    const settings = (await db.query<{ segmentby: string | null; orderby: string | null }>(
+      `SELECT segmentby, orderby FROM timescaledb_information.hypertable_compression_settings WHERE hypertable = $1::regclass`,
+      [t.hypertable],
+    )).rows[0];
+    const compressed = num(stats.compressed) ?? 0;
+    const before = compressed > 0 ? num(stats.before) : null;
+    const after = compressed > 0 ? num(stats.after) : null;
+    out.push({
+      relation: t.relation,
+      chunks: num(stats.chunks) ?? 0,
+      compressedChunks: compressed,
+      beforeBytes: before,
+      afterBytes: after,
+      ratio: before !== null && after ? before / after : null,
+      segmentBy: settings?.segmentby ?? null,
+      orderBy: settings?.orderby ?? null,
+    });
+  }
+  return { flavour: db.flavour, hypertables: out };
+}
+
+const mib = (b: number | null) => (b === null ? '-' : `${(b / 1048576).toFixed(1)} MiB`);
+
+/** The report as a terminal table. */
+export function formatCompression(r: CompressionReport): string {
+  if (r.flavour !== 'timescale') return 'no compression: plain PostgreSQL (old day partitions are dropped by the scheduler instead)\n';
+  const rows = r.hypertables.map((h) => [
+    h.relation, String(h.chunks), String(h.compressedChunks), mib(h.beforeBytes), mib(h.afterBytes),
+    h.ratio === null ? '-' : `${h.ratio.toFixed(2)}:1`, h.segmentBy ?? '-', h.orderBy ?? '-',
+  ]);
+  return textTable(['hypertable', 'chunks', 'compressed', 'before', 'after', 'ratio', 'segment by', 'order by'], rows);
+}
+
+/** Left-aligned columns with a header row. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
+  return line(header) + rows.map(line).join('');
+}
