@@ -1,7 +1,7 @@
 import bs58 from 'bs58';
 import type { AccountState, Ledger } from './ledger.ts';
 import type { Rng } from './rng.ts';
-import type { AccountMeta } from './tx.ts';
+import type { AccountMeta, ProgramLogLines } from './tx.ts';
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
@@ -53,6 +53,8 @@ export class Key {
   txIndex = 0;
   /** Position in the simulated wallets' address lookup table, or -1. */
   tableIndex = -1;
+  /** As a program: its log lines (`Program <id> success`, `… invoke [1…]`), built on first use. */
+  programLogs: ProgramLogLines | null = null;
 
   constructor(
     readonly b58: string,

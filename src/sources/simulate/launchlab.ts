@@ -152,6 +152,12 @@ export function quoteSellExactOut(p: LaunchPool, amountOut: bigint, rates: FeeRa
 }
 
 const writer = new BorshWriter();
+const TRADE_LOGS: Record<LaunchTradeIxName, string[]> = {
+  buy_exact_in: ['Program log: Instruction: BuyExactIn'],
+  buy_exact_out: ['Program log: Instruction: BuyExactOut'],
+  sell_exact_in: ['Program log: Instruction: SellExactIn'],
+  sell_exact_out: ['Program log: Instruction: SellExactOut'],
+};
 const CPMM_INITIALIZE_DISC = instructionDisc('initialize');
 
 /** LaunchLab TradeEvent layouts (spec §3.4): L1 (130 bytes, no creator fee), L3 (139 bytes, current). */
@@ -213,7 +219,6 @@ export function launchTradeIx(
     w(p.baseVault.address), w(p.quoteVault.address), r(p.mint), r(p.quote.mint), r(TOKEN), r(quoteProgram), r(LAUNCHLAB.eventAuthority), r(LAUNCHLAB.program),
     r(SYSTEM), w(p.platformFeeVault), w(p.creatorFeeVault.address),
   ];
-  const title = q.ixName.split('_').map((s) => s[0]!.toUpperCase() + s.slice(1)).join('');
   const events: DraftEvent[] = [
     {
       type: 'trade',
@@ -240,7 +245,7 @@ export function launchTradeIx(
     },
   ];
   if (q.isBuy && p.status === 1) events.push({ type: 'curve_completed', program: 'launchlab', mint: p.mint.b58, pool: p.pool.b58, user: user.b58 });
-  return { ix: { program: LAUNCHLAB.program, accounts, data, logs: [`Program log: Instruction: ${title}`], children, cu: 40_000 }, events };
+  return { ix: { program: LAUNCHLAB.program, accounts, data, logs: TRADE_LOGS[q.ixName], children, cu: 40_000 }, events };
 }
 
 /** `initialize_v2`: a constant-product pool with the standard config, base supply minted to the base vault. */

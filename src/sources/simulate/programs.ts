@@ -14,6 +14,10 @@ import { r, w, ws, type Invocation } from './tx.ts';
  */
 
 const writer = new BorshWriter();
+// Constant data and log lines are shared by every instruction that uses them (nothing mutates them).
+const CREATE_IDEMPOTENT = Uint8Array.of(1);
+const CREATE_IDEMPOTENT_LOGS = ['Program log: CreateIdempotent'];
+const TRANSFER_CHECKED_LOGS = ['Program log: Instruction: TransferChecked'];
 
 export function computeUnitLimit(units: number): Invocation {
   return { program: COMPUTE_BUDGET, accounts: [], data: writer.reset().u8(2).u32(units).finish() };
@@ -38,7 +42,7 @@ export function tokenTransfer(ledger: Ledger, from: TokenAccount, to: TokenAccou
     program,
     accounts: [w(from.address), r(mint), w(to.address), r(authority)],
     data: writer.reset().u8(12).u64(amount).u8(from.decimals).finish(),
-    logs: ['Program log: Instruction: TransferChecked'],
+    logs: TRANSFER_CHECKED_LOGS,
     cu: program === TOKEN_2022 ? 2_307 : 6_200,
   };
 }
@@ -58,8 +62,7 @@ export function createAtaIdempotent(
 ): { ix: Invocation; account: TokenAccount } {
   const accounts = [ws(payer), w(account), r(owner), r(mint), r(SYSTEM), r(tokenProgram)];
   const existing = ledger.token(account);
-  const base = { program: ATA, accounts, data: Uint8Array.of(1), cu: 4_357 };
-  if (existing) return { ix: { ...base, logs: ['Program log: CreateIdempotent'] }, account: existing };
+  if (existing) return { ix: { program: ATA, accounts, data: CREATE_IDEMPOTENT, logs: CREATE_IDEMPOTENT_LOGS, cu: 4_357 }, account: existing };
   const rent = tokenProgram === TOKEN_2022 ? RENT_TOKEN_2022_ACCOUNT : RENT_TOKEN_ACCOUNT;
   const created = ledger.openToken({ address: account, mint: mint.b58, owner: owner.b58, programId: tokenProgram.b58, decimals });
   const createAccount: Invocation = {
@@ -71,9 +74,11 @@ export function createAtaIdempotent(
   ledger.addLamports(account, rent);
   return {
     ix: {
-      ...base,
+      program: ATA,
+      accounts,
+      data: CREATE_IDEMPOTENT,
+      logs: CREATE_IDEMPOTENT_LOGS,
       cu: 16_459,
-      logs: ['Program log: CreateIdempotent'],
       children: [
         { program: tokenProgram, accounts: [r(mint)], data: Uint8Array.of(21), logs: ['Program log: Instruction: GetAccountDataSize'], cu: 1_212 },
         createAccount,

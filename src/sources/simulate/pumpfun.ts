@@ -48,6 +48,12 @@ const ZERO_KEY = new Uint8Array(32);
 const GET_FEES_DISC = instructionDisc('get_fees');
 const CREATE_POOL_DISC = instructionDisc('create_pool');
 const writer = new BorshWriter();
+const GET_FEES_LOGS = ['Program log: Instruction: GetFees'];
+const TRADE_LOGS: Record<PumpTradeIxName, string[]> = {
+  buy: ['Program log: Instruction: Buy'],
+  buy_exact_sol_in: ['Program log: Instruction: BuyExactSolIn'],
+  sell: ['Program log: Instruction: Sell'],
+};
 const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 const feeOf = (sol: bigint, bps: bigint): bigint => ceilDiv(sol * bps, 10_000n);
 
@@ -241,7 +247,7 @@ export function tradeIx(
   const user = trader.key;
   const isBuy = q.isBuy;
   const children: Invocation[] = [
-    { program: PUMP.feeProgram, accounts: [r(PUMP.feeConfig)], data: GET_FEES_DISC, logs: ['Program log: Instruction: GetFees'], cu: 3_119 },
+    { program: PUMP.feeProgram, accounts: [r(PUMP.feeConfig)], data: GET_FEES_DISC, logs: GET_FEES_LOGS, cu: 3_119 },
   ];
   if (isBuy) {
     children.push(tokenTransfer(ledger, c.curveAta, userAta, c.mint, c.bondingCurve, q.tokens));
@@ -294,12 +300,12 @@ export function tradeIx(
   else if (ixName === 'buy_exact_sol_in') args.u64(q.tokens).u8(1); // min_tokens_out
   else args.u64(limitArg); // min_sol_output
   const data = concatBytes(PUMPFUN_IX[ixName], args.finish());
-  const common = [r(PUMP.global), w(PUMP.feeRecipient), r(c.mint), w(c.bondingCurve), w(c.curveAta.address), w(userAta.address), ws(user), r(SYSTEM)];
   const accounts = isBuy
-    ? [...common, r(c.tokenProgram), w(c.creatorVault), r(PUMP.eventAuthority), r(PUMP.program), w(PUMP.globalVolumeAccumulator), w(trader.volumeAccumulator), r(PUMP.feeConfig), r(PUMP.feeProgram)]
-    : [...common, w(c.creatorVault), r(c.tokenProgram), r(PUMP.eventAuthority), r(PUMP.program), r(PUMP.feeConfig), r(PUMP.feeProgram)];
-  const title = ixName === 'buy' ? 'Buy' : ixName === 'sell' ? 'Sell' : 'BuyExactSolIn';
-  return { ix: { program: PUMP.program, accounts, data, logs: [`Program log: Instruction: ${title}`], children, cu: 30_000 }, events };
+    ? [r(PUMP.global), w(PUMP.feeRecipient), r(c.mint), w(c.bondingCurve), w(c.curveAta.address), w(userAta.address), ws(user), r(SYSTEM),
+       r(c.tokenProgram), w(c.creatorVault), r(PUMP.eventAuthority), r(PUMP.program), w(PUMP.globalVolumeAccumulator), w(trader.volumeAccumulator), r(PUMP.feeConfig), r(PUMP.feeProgram)]
+    : [r(PUMP.global), w(PUMP.feeRecipient), r(c.mint), w(c.bondingCurve), w(c.curveAta.address), w(userAta.address), ws(user), r(SYSTEM),
+       w(c.creatorVault), r(c.tokenProgram), r(PUMP.eventAuthority), r(PUMP.program), r(PUMP.feeConfig), r(PUMP.feeProgram)];
+  return { ix: { program: PUMP.program, accounts, data, logs: TRADE_LOGS[ixName], children, cu: 30_000 }, events };
 }
 
 /** Accounts a migration creates on the PumpSwap side. */

@@ -241,20 +241,40 @@ function compileIx(node: Invocation, stackHeight: number): RawInstruction {
   return { programIdIndex: node.program.txIndex, accounts, data: node.data, stackHeight };
 }
 
+/** A program's fixed log lines (the runtime prints them for every invocation). */
+export interface ProgramLogLines {
+  /** `Program <id>` */
+  prefix: string;
+  success: string;
+  /** invoke[d] = `Program <id> invoke [d]` (d ≥ 1; index 0 unused). */
+  invoke: string[];
+}
+
+function logLinesOf(program: Key): ProgramLogLines {
+  if (program.programLogs === null) {
+    const prefix = `Program ${program.b58}`;
+    const invoke = ['', 1, 2, 3, 4, 5].map((d) => `${prefix} invoke [${d}]`);
+    program.programLogs = { prefix, success: `${prefix} success`, invoke };
+  }
+  return program.programLogs;
+}
+
 /**
  * Writes the invocation's log lines and its CPIs (pre-order, into `inner`); returns the compute units it
  * used, which the `consumed X of Y` line reports against the budget left when it was invoked.
  */
 function renderLogs(node: Invocation, depth: number, budget: number, logs: string[] | null, inner: RawInstruction[]): number {
-  const id = node.program.b58;
-  logs?.push(`Program ${id} invoke [${depth}]`);
-  if (logs && node.logs) for (const line of node.logs) logs.push(line);
+  const lines = logs === null ? null : logLinesOf(node.program);
+  if (logs !== null) {
+    logs.push(lines!.invoke[depth] ?? `${lines!.prefix} invoke [${depth}]`);
+    if (node.logs) for (const line of node.logs) logs.push(line);
+  }
   let used = node.cu ?? 0;
   if (node.failure) {
     if (logs) {
       for (const line of node.failure.logs) logs.push(line);
-      logs.push(`Program ${id} consumed ${used} of ${budget} compute units`);
-      logs.push(`Program ${id} failed: custom program error: 0x${node.failure.code.toString(16)}`);
+      logs.push(`${lines!.prefix} consumed ${used} of ${budget} compute units`);
+      logs.push(`${lines!.prefix} failed: custom program error: 0x${node.failure.code.toString(16)}`);
     }
     return used;
   }
@@ -265,9 +285,9 @@ function renderLogs(node: Invocation, depth: number, budget: number, logs: strin
       if (logs && child.eventLog === true) logs.push(`Program data: ${base64(child.data, 8)}`);
     }
   }
-  if (logs) {
-    if (node.cu !== undefined) logs.push(`Program ${id} consumed ${used} of ${budget} compute units`);
-    logs.push(`Program ${id} success`);
+  if (logs !== null) {
+    if (node.cu !== undefined) logs.push(`${lines!.prefix} consumed ${used} of ${budget} compute units`);
+    logs.push(lines!.success);
   }
   return used;
 }
