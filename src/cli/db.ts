@@ -4,7 +4,9 @@ import { openDb } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { storageStatus, type StorageStatus } from '../db/queries/status.ts';
 import type { Db } from '../db/types.ts';
+import { applyLifecycle, lifecyclePolicies } from '../jobs/lifecycle.ts';
 import { runDueJobs, storageJobs } from '../jobs/scheduler.ts';
+import { compressionReport, formatCompression, textTable } from '../ops/compression.ts';
 
 async function withOpenDb<T>(config: Config, migrateOnOpen: boolean, fn: (db: Db) => Promise<T>): Promise<T> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: migrateOnOpen });
@@ -35,10 +37,27 @@ export function register(program: Command, config: Config): void {
     .description('run the storage maintenance jobs that are due now (compression/retention, partitions)')
     .option('--force', 'run every job, due or not')
     .action(async (opts: { force?: boolean }) => {
-      const outcomes = await withOpenDb(config, true, async (d) => runDueJobs(d, await storageJobs(d), new Date(), opts.force));
+      const outcomes = await withOpenDb(config, true, async (d) => runDueJobs(d, await storageJobs(d, config.lifecycle), new Date(), opts.force));
       for (const o of outcomes) process.stdout.write(`${o.job}: ${o.status}${o.error ? ` (${o.error})` : ''}\n`);
       if (outcomes.length === 0) process.stdout.write('no job due\n');
       if (outcomes.some((o) => o.status === 'failure')) process.exitCode = 1;
+    });
+  db.command('compression')
+    .description('compression per hypertable (before/after bytes, ratio, segment-by/order-by) from TimescaleDB statistics')
+    .option('--json', 'one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      const report = await withOpenDb(config, true, compressionReport);
+      process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : formatCompression(report));
+    });
+  db.command('lifecycle')
+    .description('retention/compression policies and maintenance jobs in force; --apply aligns them with the configuration')
+    .option('--apply', 'change TimescaleDB policies to the configured ages (plain: the scheduler reads them directly)')
+    .action(async (opts: { apply?: boolean }) => {
+      await withOpenDb(config, true, async (d) => {
+        if (opts.apply) for (const c of await applyLifecycle(d, config.lifecycle)) process.stdout.write(`changed: ${c}\n`);
+        const rows = await lifecyclePolicies(d, config.lifecycle);
+        process.stdout.write(textTable(['relation', 'policy', 'after'], rows.map((r) => [r.relation, r.policy, r.after])));
+      });
     });
 }
 

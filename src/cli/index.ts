@@ -21,6 +21,7 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./run.ts'),
   () => import('./backup.ts'),
   () => import('./restore.ts'),
+  () => import('./checks.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
