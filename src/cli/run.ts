@@ -202,7 +202,8 @@ export function addIndexerOptions(command: Command, defaults: { api: boolean }):
     .option('--checkpoint-name <name>', 'checkpoint key (default: the source name)')
     .option('--no-status', 'no status line every second')
     .option('--no-jobs', 'do not run the analytics and enrichment jobs in this process')
-    .option(defaults.api ? '--no-api' : '--api', defaults.api ? 'do not serve the API and dashboard' : 'also serve the API and dashboard');
+    .addOption(new Option('--api', 'serve the API and dashboard').default(defaults.api))
+    .option('--no-api', 'do not serve the API and dashboard');
 }
 
 /** `megatron run`: the whole system — source(s) → pipeline → database, jobs, and the API. */

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import type { Config } from '../config.ts';
+import { UsageError } from '../core/errors.ts';
+import { redactUrl } from '../core/redact.ts';
+import { BackfillSource } from '../pipeline/backfill.ts';
+import { PROGRAM_IDS, programIdOf } from '../pipeline/programs.ts';
+import { addIndexerOptions, runIndexer, type IndexerFlags } from './run.ts';
+
+interface BackfillFlags extends IndexerFlags {
+  program: string;
+  from?: string;
+  since?: string;
+}
+
+/** `--since`: unix seconds, an ISO date, or a duration back from now (`90m`, `6h`, `2d`). */
+export function parseSince(value: string, nowMs = Date.now()): number {
+  const ago = /^(\d+)([smhd])$/.exec(value);
+  if (ago) return Math.floor(nowMs / 1000) - Number(ago[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[ago[2] as 's' | 'm' | 'h' | 'd'];
+  if (/^\d+$/.test(value)) return Number(value);
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw new UsageError(`--since must be unix seconds, an ISO date or a duration like 6h, got ${value}`);
+  return Math.floor(ms / 1000);
+}
+
+/** `megatron backfill --program … --from SIGNATURE|--since TIME`: a program's history over RPC into the database. */
+export function register(program: Command, config: Config): void {
+  const cmd = program
+    .command('backfill')
+    .description('store a program\'s past trades over RPC (getSignaturesForAddress + getTransaction), e.g. to fill a reported gap')
+    .requiredOption('--program <program>', `${Object.keys(PROGRAM_IDS).join(' | ')} | a program id`)
+    .option('--from <signature>', 'start after this signature')
+    .option('--since <time>', 'start at this time: unix seconds, ISO date, or 90m / 6h / 2d ago');
+  addIndexerOptions(cmd, { api: false }).action(async (flags: BackfillFlags) => {
+    if (!config.solanaRpcUrl) throw new UsageError('backfill needs SOLANA_RPC_URL');
+    if (!flags.from === (flags.since === undefined)) throw new UsageError('give exactly one of --from SIGNATURE or --since TIME');
+    let programId: string;
+    try {
+      programId = programIdOf(flags.program);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const sinceUnix = flags.since === undefined ? undefined : parseSince(flags.since);
+    const source = new BackfillSource({
+      httpUrl: config.solanaRpcUrl,
+      program: programId,
+      fromSignature: flags.from,
+      sinceUnix,
+      commitment: config.commitment === 'finalized' ? 'finalized' : 'confirmed',
+      concurrency: config.rpcConcurrency,
+      requestsPerSecond: config.rpcRequestsPerSecond,
+      name: `backfill:${flags.program}:${flags.from ?? String(sinceUnix)}`,
+    });
+    const start = flags.from ? `after ${flags.from}` : `since ${new Date(sinceUnix! * 1000).toISOString()}`;
+    const built = { source, description: `backfill of ${flags.program} ${start} from ${redactUrl(config.solanaRpcUrl)}` };
+    await runIndexer(config, { built, checkpointName: flags.checkpointName, api: flags.api, jobs: flags.jobs, status: flags.status, command: 'backfill' });
+  });
+}
