@@ -1,0 +1,241 @@
+/**
+ * End-to-end pipeline benchmark: simulate → decode → batch → store, on the embedded database and on a
+ * PostgreSQL server. `npm run bench:pipeline [-- --json] [-- --tx N] [-- --latency-seconds S]
+ * [-- --stall-seconds S] [-- --backends embedded,server]`.
+ *
+ * Per backend, in its own process (so peak RSS is that backend's):
+ *  1. full speed: N simulated transactions (bundle-heavy: 2-4 trades each) as fast as the pipeline takes
+ *     them → trades/s and tx/s (wall clock);
+ *  2. latency: 1,000 tx/s for S seconds → p50/p99 from a transaction's arrival at the source to its commit;
+ *  3. server only: the trades table locked from another connection for `--stall-seconds` under full-speed
+ *     input — the pipeline must hold its batch and stop pulling, so RSS stays flat.
+ * Peak RSS is sampled every 50 ms over all phases.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openDb } from '../src/db/index.ts';
+import type { Db } from '../src/db/types.ts';
+import { Pipeline } from '../src/pipeline/pipeline.ts';
+import { SimulateSource, type SimulateOptions } from '../src/sources/simulate/index.ts';
+import type { SourceItem, SourceStartOptions, TransactionSource } from '../src/sources/types.ts';
+
+type Backend = 'embedded' | 'server';
+
+interface Args {
+  json: boolean;
+  tx: number;
+  latencySeconds: number;
+  stallSeconds: number;
+  backends: Backend[];
+  child: Backend | null;
+  serverUrl: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const get = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const num = (name: string, dflt: number): number => {
+    const v = get(name);
+    const n = v === undefined ? dflt : Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
+    return n;
+  };
+  return {
+    json: argv.includes('--json'),
+    tx: num('tx', 30_000),
+    latencySeconds: num('latency-seconds', 10),
+    stallSeconds: num('stall-seconds', 60),
+    backends: (get('backends') ?? 'server,embedded').split(',') as Backend[],
+    child: (get('child') as Backend | undefined) ?? null,
+    serverUrl: process.env.MEGATRON_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  };
+}
+
+export interface BackendResult {
+  backend: Backend;
+  trades_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  peak_rss_mb: number;
+  /** Full-speed phase. */
+  trades: number;
+  tx_per_s: number;
+  /** Latency phase: transactions measured and the batch window used. */
+  latency_tx: number;
+  batch_wait_ms: number;
+  /** Stall phase (server): seconds locked, items pulled from the source while locked, peak RSS then. */
+  stall_s: number | null;
+  stall_items_pulled: number | null;
+  stall_peak_rss_mb: number | null;
+}
+
+const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
+
+function rssSampler() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return {
+    get peak() {
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+    reset: () => (peak = process.memoryUsage().rss),
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** Counts what the pipeline pulled from a source (to show it stops pulling while the database is stalled). */
+function counted(source: TransactionSource): TransactionSource & { pulled: number } {
+  const wrapper = {
+    name: source.name,
+    pulled: 0,
+    async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
+      for await (const item of source.stream(opts)) {
+        wrapper.pulled++;
+        yield item;
+      }
+    },
+  };
+  return wrapper;
+}
+
+const percentile = (sorted: number[], p: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+
+async function openBackend(backend: Backend, args: Args): Promise<{ db: Db; url: string | null; cleanup(): Promise<void> }> {
+  if (backend === 'embedded') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'megatron-bench-'));
+    const db = await openDb({ dataDir: path.join(dir, 'pglite') });
+    return { db, url: null, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `megatron_bench_${Date.now().toString(36)}_${process.pid}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: args.serverUrl });
+    await c.connect();
+    await c.query(sql).finally(() => c.end());
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(args.serverUrl);
+  url.pathname = `/${name}`;
+  const db = await openDb({ databaseUrl: url.toString(), maxConnections: 4 });
+  return { db, url: url.toString(), cleanup: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+const SIM: SimulateOptions = { startTime: 1_750_000_000 };
+
+async function runBackend(backend: Backend, args: Args): Promise<BackendResult> {
+  const rss = rssSampler();
+  const { db, url, cleanup } = await openBackend(backend, args);
+  const signal = new AbortController().signal;
+  try {
+    // 1. Full speed.
+    // Bundle-heavy mix (every trade transaction carries 2-4 buys): more trades per simulated transaction,
+    // so the simulator (~10k tx per CPU-second) is less of the measurement.
+    const full = new Pipeline({ source: new SimulateSource({ ...SIM, seed: 'bench-full', count: args.tx, bundleShare: 1 }), db, checkpointName: 'bench-full', maxBatchRows: 5000, maxBatchWaitMs: 200, signal });
+    const t0 = performance.now();
+    const fullStats = await full.run();
+    const seconds = (performance.now() - t0) / 1000;
+
+    // 2. Latency at 1,000 tx/s.
+    const latencies: number[] = [];
+    const batchWaitMs = 50;
+    const paced = new Pipeline({
+      source: new SimulateSource({ ...SIM, seed: 'bench-latency', rate: 1000, count: Math.round(1000 * args.latencySeconds) }),
+      db,
+      checkpointName: 'bench-latency',
+      maxBatchRows: 5000,
+      maxBatchWaitMs: batchWaitMs,
+      signal,
+      hooks: [{ name: 'latency', run: async (b) => void latencies.push(...b.receivedAtMs.map((at) => b.committedAtMs - at)) }],
+    });
+    await paced.run();
+    latencies.sort((a, b) => a - b);
+
+    // 3. Stall (server): the trades table locked by another connection while input runs at full speed.
+    let stall: Pick<BackendResult, 'stall_s' | 'stall_items_pulled' | 'stall_peak_rss_mb'> = { stall_s: null, stall_items_pulled: null, stall_peak_rss_mb: null };
+    if (url && args.stallSeconds > 0) stall = await stallPhase(db, url, args.stallSeconds, rss);
+
+    return {
+      backend,
+      trades_per_s: Math.round(fullStats.tradesStored / seconds),
+      p50_ms: Math.round(percentile(latencies, 50)),
+      p99_ms: Math.round(percentile(latencies, 99)),
+      peak_rss_mb: mb(rss.peak),
+      trades: fullStats.tradesStored,
+      tx_per_s: Math.round(fullStats.txs / seconds),
+      latency_tx: latencies.length,
+      batch_wait_ms: batchWaitMs,
+      ...stall,
+    };
+  } finally {
+    rss.stop();
+    await db.close();
+    await cleanup();
+  }
+}
+
+async function stallPhase(db: Db, url: string, stallSeconds: number, rss: ReturnType<typeof rssSampler>) {
+  const abort = new AbortController();
+  const source = counted(new SimulateSource({ ...SIM, seed: 'bench-stall' }));
+  const pipeline = new Pipeline({ source, db, checkpointName: 'bench-stall', maxBatchRows: 5000, maxBatchWaitMs: 200, signal: abort.signal });
+  const running = pipeline.run();
+  await new Promise((r) => setTimeout(r, 3000));
+  const locker = new pg.Client({ connectionString: url });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE transactions IN ACCESS EXCLUSIVE MODE');
+  // The batch already in COPY may still finish; what counts is that pulling stops soon after.
+  await new Promise((r) => setTimeout(r, 2000));
+  const pulledAtLock = source.pulled;
+  rss.reset();
+  await new Promise((r) => setTimeout(r, stallSeconds * 1000));
+  const pulledDuring = source.pulled - pulledAtLock;
+  const peak = rss.peak;
+  await locker.query('COMMIT');
+  await locker.end();
+  await new Promise((r) => setTimeout(r, 2000));
+  abort.abort();
+  await running;
+  return { stall_s: stallSeconds, stall_items_pulled: pulledDuring, stall_peak_rss_mb: mb(peak) };
+}
+
+function table(results: BackendResult[]): string {
+  const rows = [
+    ['backend', 'trades/s', 'tx/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'stall (s)', 'pulled while stalled', 'RSS while stalled MB'],
+    ...results.map((r) => [
+      r.backend, r.trades_per_s.toLocaleString('en-US'), r.tx_per_s.toLocaleString('en-US'), String(r.p50_ms), String(r.p99_ms), String(r.peak_rss_mb),
+      r.stall_s === null ? '–' : String(r.stall_s), r.stall_items_pulled === null ? '–' : String(r.stall_items_pulled), r.stall_peak_rss_mb === null ? '–' : String(r.stall_peak_rss_mb),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.child) {
+    process.stdout.write(`${JSON.stringify(await runBackend(args.child, args))}\n`);
+    return;
+  }
+  const results: BackendResult[] = [];
+  for (const backend of args.backends) {
+    const childArgs = process.argv.slice(2).filter((a) => a !== '--json');
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, ...childArgs, '--child', backend], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${backend} run failed (exit ${code})`))));
+    });
+    results.push(JSON.parse(out.trim().split('\n').at(-1)!) as BackendResult);
+  }
+  if (args.json) process.stdout.write(`${JSON.stringify({ backends: results })}\n`);
+  else {
+    process.stdout.write(`pipeline: simulate → decode → store, ${args.tx.toLocaleString('en-US')} tx at full speed; latency at 1,000 tx/s for ${args.latencySeconds} s\n`);
+    process.stdout.write(`${table(results)}\n`);
+  }
+}
+
+await main();
