@@ -18,10 +18,11 @@ function digits(rng: Rng, length: number, firstMax: number, suffix: string): str
   scratch[0] = ALPHABET_CODES[1 + rng.int(firstMax)]!;
   const end = length - suffix.length;
   for (let i = 1; i < end; ) {
-    let v = rng.u32() % 656356768; // 58^5
+    let v = rng.u32() % 656356768; // 58^5 < 2^31: int32 arithmetic below
     for (let j = 0; j < 5 && i < end; j++, i++) {
-      scratch[i] = ALPHABET_CODES[v % 58]!;
-      v = Math.floor(v / 58);
+      const q = (v / 58) | 0;
+      scratch[i] = ALPHABET_CODES[v - q * 58]!;
+      v = q;
     }
   }
   scratch.write(suffix, end, 'latin1');

@@ -94,6 +94,12 @@ export interface SimTx {
   events: ExpectedEvent[];
 }
 
+/** The compute budget a transaction requested and the priority fee it pays for it. */
+interface ComputeBudget {
+  cuLimit: number;
+  priority: bigint;
+}
+
 interface Trader {
   key: Key;
   volumeAccumulator: Key | null;
@@ -215,16 +221,16 @@ export class Market {
 
   // ---------- transactions ----------
 
-  private begin(payer: Key): { b: TxBuilder; cuLimit: number; priority: bigint } {
+  private begin(payer: Key): { b: TxBuilder; cu: ComputeBudget } {
     const b = new TxBuilder(this.ledger, payer);
     const cuLimit = this.rng.pick([200_000, 300_000, 400_000, 1_400_000]);
     const microLamports = BigInt(this.rng.logUniform(1_000, 5_000_000));
     b.add(computeUnitLimit(cuLimit));
     b.add(computeUnitPrice(microLamports));
-    return { b, cuLimit, priority: (microLamports * BigInt(cuLimit) + 999_999n) / 1_000_000n };
+    return { b, cu: { cuLimit, priority: (microLamports * BigInt(cuLimit) + 999_999n) / 1_000_000n } };
   }
 
-  private finish(b: TxBuilder, placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }>, signers: number, cu: { cuLimit: number; priority: bigint }): SimTx {
+  private finish(b: TxBuilder, placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }>, signers: number, cu: ComputeBudget): SimTx {
     const fee = 5_000n * BigInt(signers) + cu.priority;
     this.ledger.addLamports(b.payer, -fee);
     const signatures: string[] = [];
@@ -245,8 +251,13 @@ export class Market {
       for (const p of placed) {
         for (const draft of p.built.events) {
           // Drafts are fresh objects per instruction: locate them in place.
-          const located = Object.assign(draft, { signature: tx.signature, slot: tx.slot, blockTime: tx.blockTime, ixIndex: p.ixIndex, innerIxIndex: p.innerIxIndex });
-          events.push(located as ExpectedEvent);
+          const located = draft as ExpectedEvent;
+          located.signature = tx.signature;
+          located.slot = tx.slot;
+          located.blockTime = tx.blockTime;
+          located.ixIndex = p.ixIndex;
+          located.innerIxIndex = p.innerIxIndex;
+          events.push(located);
         }
       }
     }
@@ -260,7 +271,7 @@ export class Market {
     const meta = this.tokenMeta();
     const pump = rng.chance(0.7);
     const runner = rng.chance(0.12);
-    const { b, ...cu } = this.begin(creator.key);
+    const { b, cu } = this.begin(creator.key);
     const placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }> = [];
     let token: SimToken;
     if (pump) {
@@ -342,7 +353,7 @@ export class Market {
       sell = token.holdings.get(traderIndex)?.amount !== undefined && token.holdings.get(traderIndex)!.amount > 1_000_000n;
     }
     const trader = this.traders[traderIndex]!;
-    const { b, ...cu } = this.begin(trader.key);
+    const { b, cu } = this.begin(trader.key);
     const placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }> = [];
     const viaRouter = buys === 1 && rng.chance(0.06);
     const fails = buys === 1 && !viaRouter && rng.chance(this.options.failedShare);
@@ -553,7 +564,7 @@ export class Market {
         filler,
       });
     }
-    const { b, ...cu } = this.begin(payer);
+    const { b, cu } = this.begin(payer);
     b.add(built.ix);
     placed.push({ built, ixIndex: 2, innerIxIndex: -1 });
     const sim = this.finish(b, placed, 1, cu);

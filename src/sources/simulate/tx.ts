@@ -63,6 +63,8 @@ export interface CompileContext {
   withLogs: boolean;
 }
 
+const byTable = (a: Key, b: Key): number => a.tableIndex - b.tableIndex;
+
 /** Builders are numbered so the per-key registration marks of an earlier transaction are stale. */
 let builderSerial = 0;
 
@@ -210,7 +212,6 @@ export class TxBuilder {
       }
       groups[(key.txSigner ? 0 : 2) + (key.txWritable ? 0 : 1)]!.push(key);
     }
-    const byTable = (a: Key, b: Key) => a.tableIndex - b.tableIndex;
     loadedW.sort(byTable);
     loadedR.sort(byTable);
     const header = {
