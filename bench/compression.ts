@@ -4,7 +4,7 @@
  * trade chunk compressed with the migrations' settings, then TimescaleDB's own statistics per hypertable —
  * what `megatron db compression` prints.
  *
- *   npm run bench:compression -- [--trades 1000000] [--days 10.5] [--seed 7] [--candles] [--json]
+ *   npm run bench:compression -- [--trades 1000000] [--days 11] [--seed 7] [--candles] [--json]
  *
  * --candles also materializes and compresses the candle aggregates (slow: every 1m bucket of the history).
  */
@@ -20,7 +20,7 @@ import { fillSimulatedHistory } from '../src/ops/history.ts';
 const { values: args } = parseArgs({
   options: {
     trades: { type: 'string', default: '1000000' },
-    days: { type: 'string', default: '10.5' },
+    days: { type: 'string', default: '11' },
     seed: { type: 'string', default: '7' },
     candles: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },

@@ -25,6 +25,7 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./backup.ts'),
   () => import('./restore.ts'),
   () => import('./checks.ts'),
+  () => import('./status.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -81,7 +81,7 @@ export async function applyLifecycle(db: Db, settings: LifecycleSettings): Promi
       await db.query(`SELECT ${add}($1, ${key} => $2::interval)`, [relation, want]);
       changes.push(`${relation}: ${proc} ${key} ${want} added`);
     } else if (!(await sameInterval(db, job.config?.[key], want))) {
-      await db.query(`SELECT alter_job($1, config => jsonb_set(config, $2, to_jsonb($3::text)))`, [job.job_id, `{${key}}`, want]);
+      await db.query('SELECT alter_job($1, config => $2::jsonb)', [job.job_id, JSON.stringify({ ...job.config, [key]: want })]);
       changes.push(`${relation}: ${proc} ${key} ${String(job.config?.[key])} → ${want}`);
     }
   };
@@ -97,7 +97,7 @@ export async function applyLifecycle(db: Db, settings: LifecycleSettings): Promi
   ] as const) {
     const job = jobs.find((j) => j.proc_name === proc);
     if (job && !(await sameInterval(db, job.config?.keep, days(keepDays)))) {
-      await db.query(`SELECT alter_job($1, config => jsonb_build_object('keep', $2::text))`, [job.job_id, days(keepDays)]);
+      await db.query('SELECT alter_job($1, config => $2::jsonb)', [job.job_id, JSON.stringify({ ...job.config, keep: days(keepDays) })]);
       changes.push(`${proc}: keep ${String(job.config?.keep)} → ${days(keepDays)}`);
     }
   }

@@ -105,7 +105,9 @@ async function plainPartitions(db: Db): Promise<StorageStatus['partitions']> {
   return { count: n(row.count), bytes: n(row.bytes), compressed: 0, bytesBeforeCompression: null, bytesAfterCompression: null };
 }
 
-const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
+/** A timestamp as ISO text; null for NULL and for ±infinity (TimescaleDB's "never run"). */
+const validDate = (v: unknown): v is Date => v instanceof Date && !Number.isNaN(v.getTime());
+const iso = (v: unknown): string | null => (validDate(v) ? v.toISOString() : null);
 
 async function timescaleJobStates(db: Db): Promise<TimescaleJobState[]> {
   const res = await db.query<Record<string, unknown>>(
@@ -121,7 +123,7 @@ async function timescaleJobStates(db: Db): Promise<TimescaleJobState[]> {
   );
   return res.rows.map((r) => {
     // Whichever runner ran it last: TimescaleDB's workers or our scheduler.
-    const ours = r.last_started_at instanceof Date && (!(r.last_run_started_at instanceof Date) || r.last_started_at > r.last_run_started_at);
+    const ours = validDate(r.last_started_at) && (!validDate(r.last_run_started_at) || r.last_started_at > r.last_run_started_at);
     return {
       jobId: n(r.job_id), proc: String(r.proc_name), relation: (r.relation as string | null) ?? null,
       schedule: String(r.schedule), config: (r.config as string | null) ?? null,

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { withAnalytics } from '../analytics/open.ts';
+import type { Config } from '../config.ts';
+import { textTable } from '../ops/compression.ts';
+import { systemStatus, HIGH_SCORE, type SystemStatus } from '../ops/status.ts';
+
+/** `megatron status [--json]`: system health, pipeline by platform, source lag, jobs, storage, cache. */
+export function register(program: Command, config: Config): void {
+  program
+    .command('status')
+    .description('system health (new tokens, trades, scores in the last hour, database size), pipeline by platform, source lag, jobs, cache')
+    .option('--json', 'one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      const status = await withAnalytics(config, ({ db, cache }) => systemStatus(db, cache));
+      process.stdout.write(opts.json ? JSON.stringify(status) + '\n' : formatSystemStatus(status));
+    });
+}
+
+const mib = (b: number | null) => (b === null ? '-' : `${(b / 1048576).toFixed(1)} MiB`);
+
+/** The status as a terminal page. */
+export function formatSystemStatus(s: SystemStatus): string {
+  const h = s.health;
+  const st = s.storage;
+  let out = `health (last hour)  new tokens ${h.newTokens1h} · trades ${h.trades1h} · scores ${h.scores1h} · database ${mib(h.databaseBytes)}\n`;
+  out += `storage             ${st.flavour} (${st.driver}), ${st.migrations.applied} migrations${st.migrations.pending.length ? `, PENDING ${st.migrations.pending.join(', ')}` : ''}, `;
+  out += st.compression === 'none' ? 'no compression' : `${st.partitions.compressed}/${st.partitions.count} trade chunks compressed`;
+  out += `, quarantine ${st.quarantine}\n`;
+  const c = s.cache;
+  out += `cache               ${c.kind}${c.ok ? `, round trip ${c.roundTripMs} ms, hot set ${c.hotTokens} tokens (ttl ${c.hotTtlSeconds}s)` : ` NOT OK: ${c.error}`}`;
+  out += c.kind === 'memory' ? ' (in-process: not shared with the indexer)\n' : '\n';
+  out += `\npipeline by platform\n` + textTable(['platform', 'tokens', 'new 24h', 'pools', `score > ${HIGH_SCORE}`, 'last trade'],
+    s.platforms.map((p) => [p.platform, String(p.tokens), String(p.tokens24h), String(p.pools), String(p.highScoreTokens), p.lastTradeAt ?? '-']));
+  out += `\nsources (checkpoints)\n` + (s.sources.length
+    ? textTable(['source', 'slot', 'committed', 'lag'], s.sources.map((x) => [x.source, String(x.slot), x.updatedAt, `${x.lagSeconds}s`]))
+    : '  none yet\n');
+  const jobs = [
+    ...s.jobs.scheduler.map((j) => [j.job, j.lastStatus ?? '-', j.lastStartedAt ?? '-', String(j.runs), String(j.failures), j.lastError ?? '']),
+    ...s.jobs.timescale.map((j) => [`${j.proc}${j.relation ? ` ${j.relation}` : ''} (#${j.jobId})`, j.lastStatus ?? '-', j.lastRunAt ?? '-', String(j.runs), String(j.failures), '']),
+  ];
+  out += `\njobs\n` + (jobs.length ? textTable(['job', 'last', 'started', 'runs', 'failures', 'error'], jobs) : '  none\n');
+  return out;
+}
