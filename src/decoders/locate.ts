@@ -30,7 +30,7 @@ export function locateInvocations(tx: RawTx, registry: ReadonlyMap<string, Progr
   const frames = new FrameStack();
   for (let ixIndex = 0; ixIndex < tx.instructions.length; ixIndex++) {
     const top = tx.instructions[ixIndex]!;
-    frames.open(1, tx.accountKeys[top.programIdIndex]!, registry, out, { ixIndex, innerIxIndex: -1, ix: top });
+    frames.open(1, tx.accountKeys[top.programIdIndex]!, registry, out, ixIndex, -1, top);
     const inner = innerByIndex.get(ixIndex);
     if (inner === undefined) continue;
     for (let innerIxIndex = 0; innerIxIndex < inner.length; innerIxIndex++) {
@@ -46,7 +46,7 @@ export function locateInvocations(tx: RawTx, registry: ReadonlyMap<string, Progr
         continue;
       }
       // Without stack heights (pre-1.14 data) nesting is unknown: treat each CPI as one level down.
-      frames.open(ix.stackHeight ?? 2, program, registry, out, { ixIndex, innerIxIndex, ix });
+      frames.open(ix.stackHeight ?? 2, program, registry, out, ixIndex, innerIxIndex, ix);
     }
   }
   return out;
@@ -68,10 +68,12 @@ class FrameStack {
     program: string,
     registry: ReadonlyMap<string, ProgramDecoder>,
     out: LocatedInvocation[],
-    at: Pick<Invocation, 'ixIndex' | 'innerIxIndex' | 'ix'>,
+    ixIndex: number,
+    innerIxIndex: number,
+    ix: RawInstruction,
   ): void {
     const decoder = registry.get(program);
-    const inv = decoder ? { decoder, ixIndex: at.ixIndex, innerIxIndex: at.innerIxIndex, ix: at.ix, events: [] } : null;
+    const inv = decoder ? { decoder, ixIndex, innerIxIndex, ix, events: [] } : null;
     if (inv) out.push(inv);
     // A skipped height (malformed stack data) leaves no stale frame below the new one.
     for (let h = this.depth + 1; h < height; h++) this.frames[h] = undefined;

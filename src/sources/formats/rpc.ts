@@ -244,12 +244,12 @@ function parsedInstruction(
 
 function readInner(value: unknown, resolveKey: (key: string) => number): RawInnerInstructions[] {
   return optArr(value, 'meta.innerInstructions').map((raw, g) => {
-    const group = obj(raw, `innerInstructions[${g}]`);
+    const group = obj(raw, 'innerInstructions', g);
+    const instructions = arr(group.instructions, 'innerInstructions', g, 'instructions');
+    const list = `innerInstructions[${g}]`;
     return {
-      index: int(group.index, `innerInstructions[${g}].index`),
-      instructions: arr(group.instructions, `innerInstructions[${g}].instructions`).map((ix, i) =>
-        parsedInstruction(ix, `innerInstructions[${g}]`, i, resolveKey, null),
-      ),
+      index: int(group.index, 'innerInstructions', g, 'index'),
+      instructions: instructions.map((ix, i) => parsedInstruction(ix, list, i, resolveKey, null)),
     };
   });
 }
