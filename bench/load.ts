@@ -15,6 +15,7 @@ import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { getCandles } from '../src/analytics/candles/query.ts';
 import { refreshCandles } from '../src/analytics/candles/refresh.ts';
@@ -27,6 +28,7 @@ import { scoreTokens } from '../src/analytics/scores/run.ts';
 import { SqlApiData } from '../src/api/data.ts';
 import { buildServer } from '../src/api/server.ts';
 import { openCache } from '../src/cache/open.ts';
+import type { Cache } from '../src/cache/store.ts';
 import { loadHotTokens } from '../src/cache/sync.ts';
 import { readHotTokens } from '../src/cache/tokens.ts';
 import { loadConfig } from '../src/config.ts';
@@ -35,7 +37,7 @@ import { openDb } from '../src/db/index.ts';
 import type { TradeEvent } from '../src/core/events.ts';
 import type { Db } from '../src/db/types.ts';
 import { EventWriter } from '../src/db/writer.ts';
-import { MemoryLiveFeed } from '../src/feed/live-feed.ts';
+import { MemoryLiveFeed, type LiveFeed } from '../src/feed/live-feed.ts';
 import { holderBalances, signature, syntheticMarket, type MarketToken } from '../test/e2e/api/market.ts';
 
 const { values: opts } = parseArgs({
@@ -72,6 +74,8 @@ type OpName = keyof typeof MIX;
 interface System {
   db: Db;
   backend: 'server' | 'embedded';
+  /** Server backend: the scratch database's URL (the API worker opens its own pool on it). */
+  url?: string;
   dropDatabase?: () => Promise<void>;
 }
 
@@ -95,7 +99,19 @@ async function openSystem(): Promise<System> {
   url.pathname = `/${name}`;
   const db = await openDb({ databaseUrl: url.toString(), maxConnections: 16 });
   await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch(() => undefined);
-  return { db, backend: 'server', dropDatabase: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  // Without FORCE first: closing pools may still be saying goodbye, and a forced drop would terminate those
+  // sessions under them (an error event on an already-closed pool).
+  const dropDatabase = async () => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        return await admin(`DROP DATABASE IF EXISTS ${name}`);
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
+  return { db, backend: 'server', url: url.toString(), dropDatabase };
 }
 
 /** Read popularity: a few tokens get most of the traffic, as on a real launchpad (index ∝ r²). */
@@ -162,7 +178,8 @@ async function slowestStatements(db: Db): Promise<Array<{ query: string; calls: 
 async function main(): Promise<void> {
   const system = await openSystem();
   const { db } = system;
-  const cache = await openCache({ redisUrl: loadConfig().redisUrl, keyPrefix: `megatron:load:${randomBytes(4).toString('hex')}:` });
+  const keyPrefix = `megatron:load:${randomBytes(4).toString('hex')}:`;
+  const cache = await openCache({ redisUrl: loadConfig().redisUrl, keyPrefix });
   const feed = new MemoryLiveFeed();
   try {
     say(`seeding ${TOKENS} tokens × ${TRADES} trades on the ${system.backend} database (${db.flavour}), cache: ${cache.kind}`);
@@ -183,10 +200,10 @@ async function main(): Promise<void> {
     if (system.backend === 'server') await db.query('SELECT pg_stat_statements_reset()').catch(() => undefined);
 
     const data = new SqlApiData({ db, cache, feed, maxLagSeconds: 60 });
-    // One load generator is one client: the per-client limit would throttle it, so the bench runs without it.
-    const app = await buildServer({ data, feed, rateLimit: null, dashboard: false });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const api = system.url
+      ? await startApiWorker({ databaseUrl: system.url, redisUrl: loadConfig().redisUrl, keyPrefix })
+      : await startApi({ db, cache, feed });
+    const base = api.base;
     const tokens = market.tokens;
     const scoreTargets = new Map<string, { tokenId: string }>();
     for (const r of (await db.query<{ id: string; mint_address: string }>('SELECT id, mint_address FROM tokens')).rows) scoreTargets.set(r.mint_address, { tokenId: r.id });
@@ -296,7 +313,7 @@ async function main(): Promise<void> {
       by_op: byOp,
     };
     const statements = system.backend === 'server' ? await slowestStatements(db) : 'embedded database: no pg_stat_statements';
-    await app.close();
+    await api.stop();
 
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -313,7 +330,7 @@ async function main(): Promise<void> {
         `${'all'.padEnd(16)}${w('', 7)}${w(all.length, 9)}${w(result.ops_per_s.toFixed(0), 9)}${w(result.p50_ms.toFixed(2), 9)}${w(percentile(all, 95).toFixed(2), 9)}${w(result.p99_ms.toFixed(2), 9)}${w((all[all.length - 1] ?? 0).toFixed(1), 9)}`,
         '',
         `cache hit rate ${(result.cache_hit_rate * 100).toFixed(2)} % (${hits} hits, ${misses} misses); errors ${errorCount}`,
-        `event loop of this process (clients + API server) busy ${(elu * 100).toFixed(0)} %; machine load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} CPUs`,
+        `event loop of the load clients${system.url ? '' : ' (and the in-process API)'} busy ${(elu * 100).toFixed(0)} %; machine load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} CPUs`,
         ...[...errors].map(([m, c]) => `  ${c} × ${m}`),
         '',
         'slowest statements (pg_stat_statements, mean):',
@@ -330,12 +347,67 @@ async function main(): Promise<void> {
   }
 }
 
+interface RunningApi {
+  base: string;
+  stop(): Promise<void>;
+}
+
+/** One load generator is one client: the per-client limit would throttle it, so the bench serves without it. */
+async function startApi(deps: { db: Db; cache: Cache; feed: LiveFeed }): Promise<RunningApi> {
+  const app = await buildServer({ data: new SqlApiData({ ...deps, maxLagSeconds: 60 }), feed: deps.feed, rateLimit: null, dashboard: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, stop: () => app.close() };
+}
+
+interface ApiWorkerData {
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  keyPrefix: string;
+}
+
+/**
+ * Server backend: the API runs in a worker thread with its own pool and cache connection — its own event
+ * loop, as a separate `megatron serve` would be — so the load generator's clients do not queue behind it.
+ * (The embedded database lives in one thread, so there the API stays in-process.)
+ */
+async function startApiWorker(data: ApiWorkerData): Promise<RunningApi> {
+  // A worker does not inherit the main thread's `--import tsx` loader (Node 20): register it before loading this file.
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const worker = new Worker(boot, { eval: true, workerData: data });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (m: { port: number }) => resolve(m.port));
+    worker.once('error', reject);
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      const closed = new Promise((r) => worker.once('message', r));
+      worker.postMessage('stop');
+      await closed;
+      await worker.terminate();
+    },
+  };
+}
+
+async function apiWorker(data: ApiWorkerData): Promise<void> {
+  const db = await openDb({ databaseUrl: data.databaseUrl, migrate: false, maxConnections: 8 });
+  const cache = await openCache({ redisUrl: data.redisUrl, keyPrefix: data.keyPrefix });
+  const api = await startApi({ db, cache, feed: new MemoryLiveFeed() });
+  parentPort!.postMessage({ port: Number(new URL(api.base).port) });
+  parentPort!.once('message', async () => {
+    await api.stop();
+    await cache.close();
+    await db.close();
+    parentPort!.postMessage('closed');
+  });
+}
+
 function round(n: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 }
 
-main().catch((err: unknown) => {
+(isMainThread ? main() : apiWorker(workerData as ApiWorkerData)).catch((err: unknown) => {
   process.stderr.write(`load: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });
