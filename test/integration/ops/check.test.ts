@@ -94,6 +94,12 @@ forEachDbTarget((target) => {
       assert.match(healthy.rule, /^\d+ sampled/);
       assert.ok(Number(/^(\d+)/.exec(healthy.rule)![1]) > 50, 'every stored transaction was compared');
       assert.deepEqual(healthy.examples, []);
+      const cli = (args: string[]) => megatron(['check', '--chain', '--since', '2h', ...args], { DATABASE_URL: db.url!, SOLANA_RPC_URL: rpc.httpUrl, RPC_REQUESTS_PER_SECOND: '5000' });
+      if (target.name === 'postgres') {
+        const ok = await cli(['--sample', '1000']);
+        assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+        assert.match(ok.stdout, /✓ stored trades vs chain: \d+ sampled transactions/);
+      }
 
       const victim = (await db.query<{ signature: string }>(`SELECT signature FROM transactions ORDER BY signature LIMIT 2`)).rows;
       await db.query(`UPDATE transactions SET sol_amount = sol_amount + 1 WHERE signature = $1`, [victim[0]!.signature]);
@@ -101,6 +107,12 @@ forEachDbTarget((target) => {
       const bad = await checkAgainstChain(db, fetch, 1000);
       assert.ok(bad.examples.some((e) => e.startsWith(victim[0]!.signature) && /differs in sol_amount/.test(e)), bad.examples.join('\n'));
       assert.equal(bad.examples.some((e) => e.startsWith(victim[1]!.signature)), false, 'a deleted transaction is no longer sampled');
+      if (target.name === 'postgres') {
+        const flagged = await cli(['--sample', '1000', '--json']);
+        assert.equal(flagged.code, 1);
+        const chain = (JSON.parse(flagged.stdout) as { checks: Array<{ name: string; violations: number }> }).checks.find((c) => c.name === 'stored trades vs chain')!;
+        assert.ok(chain.violations >= 1);
+      }
     } finally {
       await db.close();
       await rpc.close();
