@@ -68,9 +68,10 @@ export interface BackendResult {
   /** Latency phase: transactions measured and the batch window used. */
   latency_tx: number;
   batch_wait_ms: number;
-  /** Stall phase (server): seconds locked, items pulled from the source while locked, peak RSS then. */
+  /** Stall phase (server): seconds locked, items pulled from the source while locked, RSS when the lock took hold and its peak while locked. */
   stall_s: number | null;
   stall_items_pulled: number | null;
+  stall_rss_at_lock_mb: number | null;
   stall_peak_rss_mb: number | null;
 }
 
@@ -155,7 +156,7 @@ async function runBackend(backend: Backend, args: Args): Promise<BackendResult> 
     latencies.sort((a, b) => a - b);
 
     // 3. Stall (server): the trades table locked by another connection while input runs at full speed.
-    let stall: Pick<BackendResult, 'stall_s' | 'stall_items_pulled' | 'stall_peak_rss_mb'> = { stall_s: null, stall_items_pulled: null, stall_peak_rss_mb: null };
+    let stall: Pick<BackendResult, 'stall_s' | 'stall_items_pulled' | 'stall_rss_at_lock_mb' | 'stall_peak_rss_mb'> = { stall_s: null, stall_items_pulled: null, stall_rss_at_lock_mb: null, stall_peak_rss_mb: null };
     if (url && args.stallSeconds > 0) stall = await stallPhase(db, url, args.stallSeconds, rss);
 
     return {
@@ -190,6 +191,7 @@ async function stallPhase(db: Db, url: string, stallSeconds: number, rss: Return
   // The batch already in COPY may still finish; what counts is that pulling stops soon after.
   await new Promise((r) => setTimeout(r, 2000));
   const pulledAtLock = source.pulled;
+  const atLock = process.memoryUsage().rss;
   rss.reset();
   await new Promise((r) => setTimeout(r, stallSeconds * 1000));
   const pulledDuring = source.pulled - pulledAtLock;
@@ -199,15 +201,15 @@ async function stallPhase(db: Db, url: string, stallSeconds: number, rss: Return
   await new Promise((r) => setTimeout(r, 2000));
   abort.abort();
   await running;
-  return { stall_s: stallSeconds, stall_items_pulled: pulledDuring, stall_peak_rss_mb: mb(peak) };
+  return { stall_s: stallSeconds, stall_items_pulled: pulledDuring, stall_rss_at_lock_mb: mb(atLock), stall_peak_rss_mb: mb(peak) };
 }
 
 function table(results: BackendResult[]): string {
   const rows = [
-    ['backend', 'trades/s', 'tx/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'stall (s)', 'pulled while stalled', 'RSS while stalled MB'],
+    ['backend', 'trades/s', 'tx/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'stall (s)', 'pulled while stalled', 'RSS at lock → peak MB'],
     ...results.map((r) => [
       r.backend, r.trades_per_s.toLocaleString('en-US'), r.tx_per_s.toLocaleString('en-US'), String(r.p50_ms), String(r.p99_ms), String(r.peak_rss_mb),
-      r.stall_s === null ? '–' : String(r.stall_s), r.stall_items_pulled === null ? '–' : String(r.stall_items_pulled), r.stall_peak_rss_mb === null ? '–' : String(r.stall_peak_rss_mb),
+      r.stall_s === null ? '–' : String(r.stall_s), r.stall_items_pulled === null ? '–' : String(r.stall_items_pulled), r.stall_peak_rss_mb === null ? '–' : `${r.stall_rss_at_lock_mb} → ${r.stall_peak_rss_mb}`,
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { analyticsJobs } from '../analytics/jobs.ts';
+import { analyticsSchedulerJobs } from '../analytics/jobs.ts';
 import { startApiServer, type RunningApi } from '../api/start.ts';
 import { openCache } from '../cache/open.ts';
 import type { Config } from '../config.ts';
@@ -11,7 +11,6 @@ import type { Db } from '../db/types.ts';
 import { createLiveFeed } from '../feed/live-feed.ts';
 import { enrichmentJob } from '../pipeline/enrich.ts';
 import { cachePricesHook, liveFeedHook } from '../pipeline/hooks.ts';
-import { startPeriodicJobs, type PeriodicJob } from '../pipeline/periodic.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import { onlyProgram, PROGRAM_IDS } from '../pipeline/programs.ts';
 import { startStatusLine, type PipelineStats } from '../pipeline/status.ts';
@@ -20,6 +19,7 @@ import { createRpcSource } from '../sources/rpc/index.ts';
 import { SimulateSource } from '../sources/simulate/index.ts';
 import type { TransactionSource } from '../sources/types.ts';
 import { createYellowstoneSource } from '../sources/yellowstone/index.ts';
+import { startScheduler, type Job } from '../jobs/scheduler.ts';
 import { addSimulateOptions, parseSimulateFlags, type SimulateFlags } from './simulate.ts';
 
 export const SOURCE_KINDS = ['simulate', 'replay', 'rpc', 'yellowstone'] as const;
@@ -166,10 +166,12 @@ export async function runIndexer(config: Config, opts: IndexerOptions): Promise<
     }
     process.stderr.write(`${banner(config, db, opts, api)}\n`);
     if (opts.jobs) {
-      const jobs: PeriodicJob[] = [...analyticsJobs(db, cache)];
+      // Storage lifecycle, analytics and enrichment through the one scheduler (runs recorded in job_runs).
+      const jobs: Job[] = analyticsSchedulerJobs(cache);
       const enrich = enrichmentJob(db, config);
       if (enrich) jobs.push(enrich);
-      stopJobs = startPeriodicJobs(jobs, abort.signal);
+      const scheduler = startScheduler(db, { extraJobs: jobs, lifecycle: config.lifecycle, tickMs: 5_000 });
+      stopJobs = () => scheduler.stop();
     }
     const pipeline = new Pipeline({
       source: opts.built.source,

@@ -5,7 +5,7 @@ import { errorMessage } from '../core/errors.ts';
 import { log } from '../core/logger.ts';
 import type { Db } from '../db/types.ts';
 import { JsonRpcHttpClient } from '../sources/rpc/index.ts';
-import type { PeriodicJob } from './periodic.ts';
+import type { Job } from '../jobs/scheduler.ts';
 
 /**
  * Tokens first seen through a trade (launched before monitoring began) are stored from what the trade
@@ -204,11 +204,18 @@ export class TokenEnricher {
   }
 }
 
-/** The enrichment job for `megatron run`, or null when no RPC endpoint is configured (or it is disabled). */
-export function enrichmentJob(db: Db, config: Config): PeriodicJob | null {
+/** The enrichment job for `megatron run`'s scheduler, or null when no RPC endpoint is configured (or it is disabled). */
+export function enrichmentJob(db: Db, config: Config): Job | null {
   if (!config.solanaRpcUrl || config.enrichIntervalMs === 0) return null;
   // A small share of the RPC budget: ingestion (the rpc source) has priority.
   const rpc = new JsonRpcHttpClient({ url: config.solanaRpcUrl, concurrency: 2, requestsPerSecond: Math.max(1, Math.floor(config.rpcRequestsPerSecond / 4)), timeoutMs: 15_000, maxRetries: 2 });
   const enricher = new TokenEnricher(db, rpc);
-  return { name: 'token_enrichment', everyMs: config.enrichIntervalMs, run: async () => ({ ...(await enricher.run()) }) };
+  return {
+    name: 'token_enrichment',
+    intervalMs: config.enrichIntervalMs,
+    run: async () => {
+      const r = await enricher.run();
+      if (r.examined > 0) log().info({ ...r }, 'token enrichment');
+    },
+  };
 }
