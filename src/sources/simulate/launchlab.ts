@@ -213,7 +213,7 @@ export function launchTradeIx(
   // The creator fee leaves the quote vault for the creator's fee vault; protocol and platform fees accrue in it.
   if (q.fees.creator > 0n) children.push(tokenTransfer(ledger, p.quoteVault, p.creatorFeeVault, p.quote.mint, LAUNCHLAB.authority, q.fees.creator));
   const firstArg = q.ixName.endsWith('_in') ? q.amountIn : q.amountOut;
-  const data = concatBytes(LAUNCHLAB_IX[q.ixName], writer.reset().u64(firstArg).u64(limitArg).u64(q.rates.share).finish());
+  const data = writer.reset().bytes(LAUNCHLAB_IX[q.ixName]).u64(firstArg).u64(limitArg).u64(q.rates.share).finish();
   const accounts = [
     ws(user), r(LAUNCHLAB.authority), r(p.quote.globalConfig), r(LAUNCHLAB.platformConfig), w(p.pool), w(userBase.address), w(userQuote.address),
     w(p.baseVault.address), w(p.quoteVault.address), r(p.mint), r(p.quote.mint), r(TOKEN), r(quoteProgram), r(LAUNCHLAB.eventAuthority), r(LAUNCHLAB.program),

@@ -123,6 +123,8 @@ interface SimToken {
 
 /** Jupiter-style `route` instruction data (discriminator only: the simulator never decodes it). */
 const ROUTE_DISC = instructionDisc('route');
+const CU_LIMITS = [200_000, 300_000, 400_000, 1_400_000] as const;
+const LEGACY_PUMP_LAYOUTS = ['v3', 'v4', 'v6', 'v7', 'v9'] as const;
 const TRADERS = 3_000;
 const SNIPERS = 60;
 const MAX_ACTIVE = 300;
@@ -223,7 +225,7 @@ export class Market {
 
   private begin(payer: Key): { b: TxBuilder; cu: ComputeBudget } {
     const b = new TxBuilder(this.ledger, payer);
-    const cuLimit = this.rng.pick([200_000, 300_000, 400_000, 1_400_000]);
+    const cuLimit = this.rng.pick(CU_LIMITS);
     const microLamports = BigInt(this.rng.logUniform(1_000, 5_000_000));
     b.add(computeUnitLimit(cuLimit));
     b.add(computeUnitPrice(microLamports));
@@ -627,7 +629,7 @@ export class Market {
   }
 
   private pumpLayout(): PumpTradeLayout {
-    return this.rng.chance(this.options.legacyLayoutShare) ? this.rng.pick(['v3', 'v4', 'v6', 'v7', 'v9'] as const) : 'v8';
+    return this.rng.chance(this.options.legacyLayoutShare) ? this.rng.pick(LEGACY_PUMP_LAYOUTS) : 'v8';
   }
 
   private launchRates(viaRouter: boolean): FeeRates {

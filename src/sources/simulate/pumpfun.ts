@@ -295,11 +295,11 @@ export function tradeIx(
     events.push({ type: 'curve_completed', program: 'pumpfun', mint: c.mint.b58, pool: c.bondingCurve.b58, user: user.b58 });
   }
 
-  const args = writer.reset().u64(isBuy && ixName === 'buy_exact_sol_in' ? limitArg : q.tokens);
+  const args = writer.reset().bytes(PUMPFUN_IX[ixName]).u64(isBuy && ixName === 'buy_exact_sol_in' ? limitArg : q.tokens);
   if (ixName === 'buy') args.u64(limitArg).u8(1); // max_sol_cost, track_volume = OptionBool(true)
   else if (ixName === 'buy_exact_sol_in') args.u64(q.tokens).u8(1); // min_tokens_out
   else args.u64(limitArg); // min_sol_output
-  const data = concatBytes(PUMPFUN_IX[ixName], args.finish());
+  const data = args.finish();
   const accounts = isBuy
     ? [r(PUMP.global), w(PUMP.feeRecipient), r(c.mint), w(c.bondingCurve), w(c.curveAta.address), w(userAta.address), ws(user), r(SYSTEM),
        r(c.tokenProgram), w(c.creatorVault), r(PUMP.eventAuthority), r(PUMP.program), w(PUMP.globalVolumeAccumulator), w(trader.volumeAccumulator), r(PUMP.feeConfig), r(PUMP.feeProgram)]
