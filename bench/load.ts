@@ -8,7 +8,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379 npm run load -- --duration 30
  *
  * Options: --duration S, --concurrency N, --tokens N, --trades N (per token, seeded), --embedded (ignore
- * DATABASE_URL), --mint-index (add an index on transactions(mint, block_time) first), --json.
+ * DATABASE_URL), --json.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -47,7 +47,6 @@ const { values: opts } = parseArgs({
     tokens: { type: 'string', default: '300' },
     trades: { type: 'string', default: '60' },
     embedded: { type: 'boolean', default: false },
-    'mint-index': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -183,9 +182,6 @@ async function main(): Promise<void> {
   const feed = new MemoryLiveFeed();
   try {
     say(`seeding ${TOKENS} tokens × ${TRADES} trades on the ${system.backend} database (${db.flavour}), cache: ${cache.kind}`);
-    // The analytics loaders (price snapshots, score inputs) filter trades by mint; without an index on it
-    // each cache miss and each score scans every trade. --mint-index measures the index proposed for storage.
-    if (opts['mint-index']) await db.query('CREATE INDEX IF NOT EXISTS transactions_mint_time ON transactions (mint, block_time DESC)');
     const market = syntheticMarket({ tokens: TOKENS, tradesPerToken: TRADES });
     const writer = new EventWriter(db);
     await writer.transaction(async (w) => {
