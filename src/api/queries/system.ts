@@ -18,7 +18,7 @@ export const OVERVIEW = `
          count(*) FILTER (WHERE block_time > now() - interval '1 minute')::int AS trades_1m,
          count(*) FILTER (WHERE block_time > now() - interval '1 hour')::int AS trades_1h,
          count(*)::int AS trades_24h,
-         COALESCE(sum(sol_amount_ui), 0)::text AS volume_24h,
+         COALESCE(sum(megatron_ui_amount(sol_amount, quote_decimals)), 0)::text AS volume_24h,
          (SELECT count(*)::int FROM quarantine) AS quarantine_rows
   FROM transactions WHERE block_time > now() - interval '24 hours'`;
 

@@ -30,7 +30,7 @@ const summaryColumns = (s: Schema) => `
   v.volume::text AS volume_24h_sol, v.trades AS trades_24h, ${latestScore(s)} AS score`;
 
 const VOLUME_24H = `LEFT JOIN LATERAL (
-    SELECT COALESCE(sum(x.sol_amount_ui), 0) AS volume, count(*)::int AS trades
+    SELECT COALESCE(sum(megatron_ui_amount(x.sol_amount, x.quote_decimals)), 0) AS volume, count(*)::int AS trades
     FROM transactions x WHERE x.token_id = t.id AND x.block_time > now() - interval '24 hours'
   ) v ON true`;
 
@@ -59,7 +59,7 @@ export interface TokenSummaryRow {
 const SORT_KEYS: Record<TokenSort, (s: Schema) => { expr: string; type: string }> = {
   created: () => ({ expr: `COALESCE(t.creation_timestamp, t.created_at)`, type: 'timestamptz' }),
   volume: () => ({
-    expr: `COALESCE((SELECT sum(x.sol_amount_ui) FROM transactions x WHERE x.token_id = t.id AND x.block_time > now() - interval '24 hours'), 0)`,
+    expr: `COALESCE((SELECT sum(megatron_ui_amount(x.sol_amount, x.quote_decimals)) FROM transactions x WHERE x.token_id = t.id AND x.block_time > now() - interval '24 hours'), 0)`,
     type: 'numeric',
   }),
   score: (s) => ({ expr: `COALESCE(${latestScore(s)}, -1)`, type: 'int' }),
