@@ -17,7 +17,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDb } from '../src/db/index.ts';
-import type { Db } from '../src/db/types.ts';
+import type { Db, Queryable } from '../src/db/types.ts';
+import { EventWriter } from '../src/db/writer.ts';
+import { commitBatch } from '../src/pipeline/commit.ts';
+import { decodeItem, itemWeight, type PipelineItem } from '../src/pipeline/decode.ts';
 import { Pipeline } from '../src/pipeline/pipeline.ts';
 import { SimulateSource, type SimulateOptions } from '../src/sources/simulate/index.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../src/sources/types.ts';
@@ -32,6 +35,8 @@ interface Args {
   backends: Backend[];
   child: Backend | null;
   serverUrl: string;
+  /** Commit-only profile: pre-decoded batches through commitBatch, statements counted and timed by kind. */
+  profile: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -53,6 +58,7 @@ function parseArgs(argv: string[]): Args {
     backends: (get('backends') ?? 'server,embedded').split(',') as Backend[],
     child: (get('child') as Backend | undefined) ?? null,
     serverUrl: process.env.MEGATRON_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    profile: argv.includes('--profile'),
   };
 }
 
@@ -204,6 +210,81 @@ async function stallPhase(db: Db, url: string, stallSeconds: number, rss: Return
   return { stall_s: stallSeconds, stall_items_pulled: pulledDuring, stall_rss_at_lock_mb: mb(atLock), stall_peak_rss_mb: mb(peak) };
 }
 
+/** A statement's kind for the profile: verb and table (`INSERT tokens`, `COPY transactions`, `SAVEPOINT`, …). */
+function statementKind(sql: string): string {
+  const write = /\b(INSERT INTO|UPDATE|COPY|DELETE FROM|TRUNCATE)\s+(\w+)/i.exec(sql);
+  if (write) return `${write[1]!.split(' ')[0]!.toUpperCase()} ${write[2]}`;
+  const control = /^\s*(SAVEPOINT|RELEASE|ROLLBACK|CREATE TEMP)/i.exec(sql);
+  if (control) return control[1]!.toUpperCase();
+  const read = /\bFROM\s+(\w+)/i.exec(sql) ?? /^\s*SELECT\s+(\w+)/i.exec(sql);
+  return `SELECT ${read?.[1] ?? '?'}`;
+}
+
+interface KindProfile { statements: number; ms: number }
+
+/** `db` with every statement inside its transactions counted and timed by {@link statementKind}. */
+function profiled(db: Db, kinds: Map<string, KindProfile>): Db {
+  const timed = async <T>(kind: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      const k = kinds.get(kind) ?? { statements: 0, ms: 0 };
+      k.statements++;
+      k.ms += performance.now() - started;
+      kinds.set(kind, k);
+    }
+  };
+  const wrap = (tx: Queryable): Queryable => ({
+    query: (sql, params) => timed(statementKind(sql), () => tx.query(sql, params)),
+    exec: (sql) => timed(statementKind(sql), () => tx.exec(sql)),
+    copy: (table, columns, rows) => timed(`COPY ${table}`, () => tx.copy(table, columns, rows)),
+  });
+  return Object.assign(Object.create(db) as Db, { transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))) });
+}
+
+/**
+ * The write path alone: `args.tx` simulated transactions decoded up front into batches of 5,000 rows, then
+ * committed one after another with every statement timed by kind. Printed per batch: statements and ms
+ * per kind (averaged), BEGIN/COMMIT and Node-side time as the remainder.
+ */
+async function profileCommit(backend: Backend, args: Args): Promise<void> {
+  const { db, cleanup } = await openBackend(backend, args);
+  try {
+    const batches: PipelineItem[][] = [[]];
+    let filled = 0;
+    const signal = new AbortController().signal;
+    for await (const item of new SimulateSource({ ...SIM, seed: 'bench-profile', count: args.tx, bundleShare: 1 }).stream({ checkpoint: null, signal })) {
+      const decoded = decodeItem(item);
+      if (filled >= 5000) {
+        batches.push([]);
+        filled = 0;
+      }
+      batches.at(-1)!.push(decoded);
+      filled += itemWeight(decoded);
+    }
+    const kinds = new Map<string, KindProfile>();
+    const writer = new EventWriter(profiled(db, kinds));
+    let trades = 0;
+    const t0 = performance.now();
+    for (const batch of batches) {
+      const b = await commitBatch(writer, 'bench-profile', batch);
+      trades += b.tradesInserted.pumpfun + b.tradesInserted.launchlab;
+    }
+    const ms = performance.now() - t0;
+    const n = batches.length;
+    const rows = [['kind', 'statements/batch', 'ms/batch'], ...[...kinds].sort((a, b) => b[1].ms - a[1].ms).map(([k, p]) => [k, (p.statements / n).toFixed(1), (p.ms / n).toFixed(1)])];
+    const inStatements = [...kinds.values()].reduce((s, p) => s + p.ms, 0);
+    rows.push(['(BEGIN/COMMIT, Node side)', '', ((ms - inStatements) / n).toFixed(1)], ['total', '', (ms / n).toFixed(1)]);
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    process.stdout.write(`${backend}: commitBatch alone, ${n} batches, ${trades.toLocaleString('en-US')} trades, ${Math.round(trades / (ms / 1000)).toLocaleString('en-US')} trades/s\n`);
+    process.stdout.write(`${rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n')}\n`);
+  } finally {
+    await db.close();
+    await cleanup();
+  }
+}
+
 function table(results: BackendResult[]): string {
   const rows = [
     ['backend', 'trades/s', 'tx/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'stall (s)', 'pulled while stalled', 'RSS at lock → peak MB'],
@@ -218,6 +299,10 @@ function table(results: BackendResult[]): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.profile) {
+    for (const backend of args.backends) await profileCommit(backend, args);
+    return;
+  }
   if (args.child) {
     process.stdout.write(`${JSON.stringify(await runBackend(args.child, args))}\n`);
     return;
