@@ -2,7 +2,7 @@ import type { TradeEvent } from '../core/events.ts';
 import { quarantine } from './quarantine.ts';
 import type { CopyCell, Queryable } from './types.ts';
 
-/** `transactions` columns written by the trade writer, in COPY order (generated columns excluded). */
+/** `transactions` columns written by the trade writer, in COPY order. */
 export const TRADE_COLUMNS = [
   'signature', 'ix_index', 'inner_ix_index', 'block_time', 'slot', 'platform', 'token_id', 'mint', 'pool',
   'quote_mint', 'user_address', 'type', 'sol_amount', 'token_amount', 'fee', 'protocol_fee', 'creator_fee',
@@ -130,7 +130,7 @@ async function isolateBadRows(tx: Queryable, trades: readonly PreparedTrade[], e
 }
 
 async function insertIgnoringDuplicates(tx: Queryable, rows: readonly CopyCell[][]): Promise<number> {
-  // Temp table per connection; LIKE copies the columns and NOT NULLs (generated columns become plain ones).
+  // Temp table per connection; LIKE copies the columns and NOT NULLs.
   await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (LIKE transactions) ON COMMIT DELETE ROWS;
                  TRUNCATE ${STAGING}`);
   await tx.copy(STAGING, TRADE_COLUMNS, rows);

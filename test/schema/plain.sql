@@ -279,8 +279,6 @@ CREATE TABLE transactions (
     quote_decimals smallint NOT NULL,
     ix_name text NOT NULL,
     completes_curve boolean DEFAULT false NOT NULL,
-    sol_amount_ui numeric GENERATED ALWAYS AS trim_scale(((sol_amount)::numeric(38,18) / ((10)::numeric ^ (quote_decimals)::numeric))) STORED,
-    token_amount_ui numeric GENERATED ALWAYS AS trim_scale(((token_amount)::numeric(38,18) / ((10)::numeric ^ (base_decimals)::numeric))) STORED,
     CONSTRAINT transactions_pkey PRIMARY KEY (signature, ix_index, inner_ix_index, block_time),
     CONSTRAINT transactions_platform_check CHECK ((platform = ANY (ARRAY['pumpfun'::text, 'launchlab'::text]))),
     CONSTRAINT transactions_type_check CHECK ((type = ANY (ARRAY['buy'::text, 'sell'::text])))
@@ -298,5 +296,6 @@ FUNCTION megatron_refresh_candles();
 FUNCTION megatron_rollup_candles(text,text,interval,uuid[],timestamp with time zone[]);
 FUNCTION megatron_text_union(text[],text[]);
 FUNCTION megatron_trade_seq(timestamp with time zone,bigint,integer,integer,text);
+FUNCTION megatron_ui_amount(numeric,integer);
 AGGREGATE megatron_union_agg(text[]);
 FUNCTION prune_holder_snapshots(interval);

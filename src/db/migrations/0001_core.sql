@@ -123,3 +123,12 @@ CREATE TABLE job_runs (
     runs BIGINT NOT NULL DEFAULT 0,
     failures BIGINT NOT NULL DEFAULT 0
 );
+
+-- Whole-unit value of a raw integer amount (lamports → SOL, base units → tokens), exact: the dividend's scale
+-- of 18 makes the division exact on every Postgres version (PG 17's default division scale drops digits of
+-- u64 max / 1e9). Replaces the seed's normalising trigger; computed where read, never stored per trade.
+-- An inlinable SQL function, so sum(megatron_ui_amount(…)) costs no call per row.
+CREATE FUNCTION megatron_ui_amount(amount NUMERIC, decimals INTEGER) RETURNS NUMERIC
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT trim_scale(amount::numeric(38,18) / (10::numeric ^ decimals))
+$$;

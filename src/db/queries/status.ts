@@ -50,8 +50,8 @@ export async function storageStatus(db: Db): Promise<StorageStatus> {
     `SELECT platform, quote_mint,
        count(*) FILTER (WHERE block_time > now() - interval '1 hour') AS trades_1h,
        count(*) AS trades_24h,
-       coalesce(sum(sol_amount_ui) FILTER (WHERE block_time > now() - interval '1 hour'), 0)::text AS volume_1h,
-       coalesce(sum(sol_amount_ui), 0)::text AS volume_24h
+       coalesce(sum(megatron_ui_amount(sol_amount, quote_decimals)) FILTER (WHERE block_time > now() - interval '1 hour'), 0)::text AS volume_1h,
+       coalesce(sum(megatron_ui_amount(sol_amount, quote_decimals)), 0)::text AS volume_24h
      FROM transactions WHERE block_time > now() - interval '24 hours'
      GROUP BY platform, quote_mint ORDER BY platform, quote_mint`,
   );

@@ -32,7 +32,7 @@ forEachDbTarget((target) => {
     try {
       const t = trade({ solAmount: U64_MAX, tokenAmount: U64_MAX, virtualSolReserves: U64_MAX, priceSol: '0.000000028123456789012345', quoteDecimals: 9 });
       await new EventWriter(db).transaction((tx) => tx.insertTrades([t]));
-      const row = (await db.query<Record<string, unknown>>('SELECT sol_amount, token_amount, virtual_sol_reserves, price_per_token, sol_amount_ui FROM transactions')).rows[0]!;
+      const row = (await db.query<Record<string, unknown>>('SELECT sol_amount, token_amount, virtual_sol_reserves, price_per_token, megatron_ui_amount(sol_amount, quote_decimals) AS sol_amount_ui FROM transactions')).rows[0]!;
       assert.equal(row.sol_amount, '18446744073709551615');
       assert.equal(row.token_amount, '18446744073709551615');
       assert.equal(row.virtual_sol_reserves, '18446744073709551615');
