@@ -14,23 +14,25 @@ export async function loadPriceSnapshots(db: Queryable, mints?: readonly string[
     mint: string; price: string; signature: string; side: 'buy' | 'sell'; block_time: Date; sol_amount: string; token_amount: string;
     volume_1h: string; change_1h: string | null;
   }>(
-    `WITH active AS (
-       SELECT DISTINCT mint FROM transactions
-       WHERE ${mints ? 'mint = ANY($1::text[])' : `block_time > now() - INTERVAL '1 hour'`})
+    // Trades are looked up by token id (the indexed column), never by mint.
+    `WITH active AS (${mints
+      ? `SELECT id AS token_id, mint_address AS mint FROM tokens k
+         WHERE mint_address = ANY($1::text[]) AND EXISTS (SELECT 1 FROM transactions x WHERE x.token_id = k.id)`
+      : `SELECT DISTINCT token_id, mint FROM transactions WHERE block_time > now() - INTERVAL '1 hour'`})
      SELECT a.mint, l.price_per_token::text AS price, l.signature, l.type AS side, l.block_time,
             l.sol_amount::text AS sol_amount, l.token_amount::text AS token_amount,
             (SELECT coalesce(sum(sol_amount), 0)::text FROM transactions v
-              WHERE v.mint = a.mint AND v.block_time > now() - INTERVAL '1 hour') AS volume_1h,
+              WHERE v.token_id = a.token_id AND v.block_time > now() - INTERVAL '1 hour') AS volume_1h,
             (SELECT round((l.price_per_token - p.price_per_token) * 100 / p.price_per_token, 4)::text
                FROM (SELECT price_per_token FROM (
-                       (SELECT price_per_token, 0 AS pref FROM transactions o WHERE o.mint = a.mint AND o.block_time <= now() - INTERVAL '1 hour'
+                       (SELECT price_per_token, 0 AS pref FROM transactions o WHERE o.token_id = a.token_id AND o.block_time <= now() - INTERVAL '1 hour'
                         ORDER BY ${ORDER} DESC LIMIT 1)
                        UNION ALL
-                       (SELECT price_per_token, 1 FROM transactions o WHERE o.mint = a.mint AND o.block_time > now() - INTERVAL '1 hour'
+                       (SELECT price_per_token, 1 FROM transactions o WHERE o.token_id = a.token_id AND o.block_time > now() - INTERVAL '1 hour'
                         ORDER BY ${ORDER} LIMIT 1)) x ORDER BY pref LIMIT 1) p
               WHERE p.price_per_token <> 0) AS change_1h
      FROM active a
-     CROSS JOIN LATERAL (SELECT * FROM transactions t WHERE t.mint = a.mint ORDER BY ${ORDER} DESC LIMIT 1) l`,
+     CROSS JOIN LATERAL (SELECT * FROM transactions t WHERE t.token_id = a.token_id ORDER BY ${ORDER} DESC LIMIT 1) l`,
     mints ? [mints] : [],
   );
   return new Map(res.rows.map((r) => [r.mint, {

@@ -17,16 +17,16 @@ export interface ScoreToken {
   creator: string | null;
 }
 
-/** Trading facts at `asOf` from the trades alone (windows end at asOf, inclusive). */
-async function technicalInputs(db: Queryable, mint: string, asOf: Date): Promise<TechnicalInputs> {
+/** Trading facts at `asOf` from the trades alone (windows end at asOf, inclusive); by token id, which trades are indexed by. */
+async function technicalInputs(db: Queryable, tokenId: string, asOf: Date): Promise<TechnicalInputs> {
   const res = await db.query<Record<string, string | null>>(
-    `WITH w AS (SELECT * FROM transactions WHERE mint = $1 AND block_time <= $2 AND block_time > $2::timestamptz - INTERVAL '1 hour'),
+    `WITH w AS (SELECT * FROM transactions WHERE token_id = $1 AND block_time <= $2 AND block_time > $2::timestamptz - INTERVAL '1 hour'),
      last_trade AS (
        SELECT real_sol_reserves, progress_pct, price_per_token, quote_decimals FROM transactions
-       WHERE mint = $1 AND block_time <= $2
+       WHERE token_id = $1 AND block_time <= $2
        ORDER BY megatron_trade_seq(block_time, slot, ix_index, inner_ix_index, signature) DESC LIMIT 1),
      before_window AS (
-       SELECT price_per_token FROM transactions WHERE mint = $1 AND block_time <= $2::timestamptz - INTERVAL '1 hour'
+       SELECT price_per_token FROM transactions WHERE token_id = $1 AND block_time <= $2::timestamptz - INTERVAL '1 hour'
        ORDER BY megatron_trade_seq(block_time, slot, ix_index, inner_ix_index, signature) DESC LIMIT 1),
      first_in_window AS (
        SELECT price_per_token FROM w ORDER BY megatron_trade_seq(block_time, slot, ix_index, inner_ix_index, signature) LIMIT 1)
@@ -43,7 +43,7 @@ async function technicalInputs(db: Queryable, mint: string, asOf: Date): Promise
        (SELECT count(DISTINCT user_address)::text FROM w) AS traders,
        (SELECT count(*)::text FROM w WHERE type = 'buy') AS buys,
        (SELECT count(*)::text FROM w WHERE type = 'sell') AS sells`,
-    [mint, asOf],
+    [tokenId, asOf],
   );
   const r = res.rows[0]!;
   return {
@@ -69,15 +69,15 @@ async function holderInputs(db: Queryable, token: ScoreToken, asOf: Date): Promi
   const balanceOf = new Map(balances.map((b) => [b.owner, b.amount]));
   const sum = (owners: string[]) => owners.reduce((s, o) => s + (balanceOf.get(o) ?? 0n), 0n);
   const wallets = await db.query<{ kind: string; wallet: string }>(
-    `WITH buys AS (SELECT user_address, slot FROM transactions WHERE mint = $1 AND type = 'buy' AND block_time <= $2
+    `WITH buys AS (SELECT user_address, slot FROM transactions WHERE token_id = $1 AND type = 'buy' AND block_time <= $2
                    AND user_address IS DISTINCT FROM $3),
-          first_slot AS (SELECT min(slot) AS s FROM transactions WHERE mint = $1 AND block_time <= $2)
+          first_slot AS (SELECT min(slot) AS s FROM transactions WHERE token_id = $1 AND block_time <= $2)
      SELECT DISTINCT 'sniper' AS kind, user_address AS wallet FROM buys, first_slot WHERE buys.slot <= first_slot.s + ${SNIPER_SLOTS}
      UNION
      SELECT DISTINCT 'bundle', b.user_address FROM buys b
        JOIN (SELECT slot FROM buys GROUP BY slot HAVING count(DISTINCT user_address) >= ${BUNDLE_MIN_BUYERS}) c ON c.slot = b.slot
      ORDER BY 1, 2`,
-    [token.mint, asOf, token.creator],
+    [token.tokenId, asOf, token.creator],
   );
   const snipers = wallets.rows.filter((w) => w.kind === 'sniper').map((w) => w.wallet);
   const bundlers = wallets.rows.filter((w) => w.kind === 'bundle').map((w) => w.wallet);
@@ -98,7 +98,7 @@ async function holderInputs(db: Queryable, token: ScoreToken, asOf: Date): Promi
 export async function gatherScoreInputs(db: Queryable, token: ScoreToken, asOf: Date, metadata: MetadataFacts): Promise<ScoreInputs> {
   return {
     version: SCORE_FORMULA_VERSION,
-    technical: await technicalInputs(db, token.mint, asOf),
+    technical: await technicalInputs(db, token.tokenId, asOf),
     holder: await holderInputs(db, token, asOf),
     social: { name: token.name, symbol: token.symbol, uri: token.uri, metadata },
   };
