@@ -3,7 +3,7 @@ import { analyticsSchedulerJobs } from '../analytics/jobs.ts';
 import { startApiServer, type RunningApi } from '../api/start.ts';
 import { openCache } from '../cache/open.ts';
 import type { Config } from '../config.ts';
-import { errorMessage, isRetryable, UsageError } from '../core/errors.ts';
+import { errorMessage, UsageError } from '../core/errors.ts';
 import { log } from '../core/logger.ts';
 import { redactUrl } from '../core/redact.ts';
 import { openDb } from '../db/index.ts';
@@ -107,29 +107,13 @@ export interface IndexerOptions {
   command: string;
 }
 
-/**
- * A pg pool emits connection errors of its idle clients as 'error' events; while the database restarts
- * those are expected and the next query reconnects (the pipeline retries). Anything else still ends the
- * process.
- */
-export function tolerateLostConnections(): void {
-  process.on('uncaughtException', (err) => {
-    if (isRetryable(err)) {
-      log().warn({ err: errorMessage(err) }, 'database connection lost; it will be re-established on the next query');
-      return;
-    }
-    log().fatal({ err: errorMessage(err), stack: (err as Error).stack }, 'uncaught exception');
-    process.exit(1);
-  });
-}
-
 function banner(config: Config, db: Db, opts: IndexerOptions, api: RunningApi | null): string {
   const where = config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `embedded database in ${config.dataDir}`;
   const sql = config.databaseUrl ? `psql "${redactUrl(config.databaseUrl)}"` : 'megatron db status   (the embedded database opens in one process at a time: stop this one first)';
   return [
     `megatron ${opts.command}: ${opts.built.description} → ${where} (${db.flavour}, ${db.driver})`,
     `  pipeline: decode → batches of ≤ ${config.batchMaxRows} rows / ${config.batchMaxWaitMs} ms → one transaction per batch with its checkpoint`,
-    api ? `  dashboard and API: ${api.url}   (e.g. ${api.url}/api/tokens, ${api.url}/openapi.json, live trades: ${api.url}/stream)` : '  API: not served by this process (megatron serve)',
+    api ? `  dashboard and API: ${api.url}   (e.g. ${api.url}/tokens, ${api.url}/openapi.json, live trades: ${api.url}/stream)` : '  API: not served by this process (megatron serve)',
     `  look at the data: ${sql}`,
     `    SELECT platform, type, count(*) FROM transactions GROUP BY 1, 2;`,
     `    SELECT signature, type, sol_amount, price_per_token FROM transactions ORDER BY slot DESC LIMIT 10;`,
@@ -141,7 +125,6 @@ function banner(config: Config, db: Db, opts: IndexerOptions, api: RunningApi | 
 
 /** Sources → pipeline → database, plus after-commit hooks, jobs and (optionally) the API, until the source ends or SIGINT/SIGTERM. */
 export async function runIndexer(config: Config, opts: IndexerOptions): Promise<PipelineStats> {
-  tolerateLostConnections();
   const abort = new AbortController();
   const onSignal = (): void => {
     if (abort.signal.aborted) process.exit(130);
