@@ -24,8 +24,15 @@ const chainText = (s: string): string => s.replaceAll('\u0000', '');
 const curvePoolType = (platform: Platform): string => (platform === 'pumpfun' ? 'bonding_curve' : 'launchlab');
 
 export interface WriteEventsResult extends TradeInsertResult {
+  /** New trades per platform (sums to `inserted`). */
+  insertedByPlatform: Record<Platform, number>;
   tokens: number;
   pools: number;
+}
+
+interface StoredTrades {
+  inserted: Record<Platform, number>;
+  quarantined: number;
 }
 
 /** What a writer learned that stays true after commit: ids of stored tokens, stored pools, day partitions. */
@@ -33,6 +40,34 @@ interface WriterCache {
   tokenIds: Map<string, string>;
   pools: Set<string>;
   partitionDays: Set<string>;
+}
+
+/** What a minimal token row is made of (is_complete = false). */
+interface TokenStub {
+  mint: string;
+  platform: Platform;
+  decimals: number | null;
+  quote_mint: string | null;
+}
+
+/** The curve pool a creation event opens. */
+const creationPool = (e: TokenCreatedEvent | PoolCreatedEvent): string => (e.type === 'token_created' ? e.bondingCurve : e.pool);
+
+/**
+ * Splits `items` into rounds in which no key repeats (an item goes one round after the last round
+ * holding any of its keys), keeping their order: a set-based statement per round touches each row once,
+ * and rounds applied in order equal the items applied one by one.
+ */
+function rounds<T>(items: readonly T[], keys: (item: T) => readonly string[]): T[][] {
+  const out: T[][] = [];
+  const lastRound = new Map<string, number>();
+  for (const item of items) {
+    const ks = keys(item);
+    const r = Math.max(-1, ...ks.map((k) => lastRound.get(k) ?? -1)) + 1;
+    for (const k of ks) lastRound.set(k, r);
+    (out[r] ??= []).push(item);
+  }
+  return out;
 }
 
 const emptyCache = (): WriterCache => ({ tokenIds: new Map(), pools: new Set(), partitionDays: new Set() });
@@ -102,43 +137,56 @@ export class TxWriter {
 
   /**
    * Stores events in an order that satisfies references: creations, trades (bulk), then curve
-   * completions and migrations. Returns what was written.
+   * completions and migrations — each kind as one set-based statement per batch, not one per event.
+   * Returns what was written.
    */
   async writeEvents(events: readonly LaunchpadEvent[], source: string | null = null): Promise<WriteEventsResult> {
-    let tokens = 0;
-    let pools = 0;
+    const creations: Array<TokenCreatedEvent | PoolCreatedEvent> = [];
     const trades: TradeEvent[] = [];
+    const ends: Array<CurveCompletedEvent | MigratedEvent> = [];
     for (const e of events) {
-      if (e.type === 'token_created' || e.type === 'pool_created') {
-        await this.upsertToken(e);
-        await this.upsertPool(e);
-        tokens++;
-        pools++;
-      } else if (e.type === 'trade') trades.push(e);
+      if (e.type === 'token_created' || e.type === 'pool_created') creations.push(e);
+      else if (e.type === 'trade') trades.push(e);
+      else ends.push(e);
     }
-    const result = await this.insertTrades(trades, source);
-    for (const e of events) {
-      if (e.type === 'curve_completed') await this.markCurveCompleted(e);
-      else if (e.type === 'migrated') await this.markGraduated(e);
+    // The same mint or pool twice in one batch (a source repeating itself) goes in a later round, so
+    // each statement touches a row once and the rounds apply in event order.
+    for (const round of rounds(creations, (e) => [e.mint, creationPool(e)])) {
+      await this.upsertCreatedTokens(round);
+      await this.upsertCreatedPools(round);
     }
-    return { ...result, tokens, pools };
+    const stored = await this.storeTrades(trades, source);
+    await this.applyCurveEnds(ends);
+    return {
+      inserted: stored.inserted.pumpfun + stored.inserted.launchlab, insertedByPlatform: stored.inserted,
+      quarantined: stored.quarantined, tokens: creations.length, pools: creations.length,
+    };
   }
 
   /**
-   * Upserts the token of a creation event by mint and returns its id. Later facts fill earlier gaps
-   * (a token first seen through a trade gets its name, creator, … here), never the reverse: a value
-   * already stored is kept.
+   * Upserts the tokens of creation events (keys unique in `events`) and learns their ids. Later facts
+   * fill earlier gaps (a token first seen through a trade gets its name, creator, … here), never the
+   * reverse: a value already stored is kept.
    */
-  async upsertToken(e: TokenCreatedEvent | PoolCreatedEvent): Promise<string> {
-    const supply = e.type === 'token_created' ? e.totalSupply : e.supply;
-    const metadata =
-      e.type === 'pool_created'
-        ? { config: e.config, platformConfig: e.platformConfig, curveType: e.curveType, migrateType: e.migrateType, vestingTotalLocked: e.vestingTotalLocked }
-        : { bondingCurve: e.bondingCurve, user: e.user, isMayhemMode: e.isMayhemMode };
-    const res = await this.tx.query<{ id: string }>(
+  private async upsertCreatedTokens(events: ReadonlyArray<TokenCreatedEvent | PoolCreatedEvent>): Promise<void> {
+    const input = events.map((e) => ({
+      mint: e.mint, symbol: chainText(e.symbol), name: chainText(e.name), uri: chainText(e.uri), decimals: e.decimals,
+      platform: e.program, signature: e.signature, at: ts(e.blockTime), slot: e.slot, creator: e.creator,
+      supply: num(e.type === 'token_created' ? e.totalSupply : e.supply), quote_mint: e.quoteMint, token_program: e.tokenProgram,
+      metadata: toJsonText(
+        e.type === 'pool_created'
+          ? { config: e.config, platformConfig: e.platformConfig, curveType: e.curveType, migrateType: e.migrateType, vestingTotalLocked: e.vestingTotalLocked }
+          : { bondingCurve: e.bondingCurve, user: e.user, isMayhemMode: e.isMayhemMode },
+      ),
+    }));
+    const rows = await this.perJsonChunk<{ id: string; mint_address: string }>(
       `INSERT INTO tokens (mint_address, symbol, name, uri, decimals, platform, creation_signature, creation_timestamp,
                            creation_slot, creator_address, initial_supply, quote_mint, token_program, metadata, is_complete)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, TRUE)
+       SELECT mint, symbol, name, uri, decimals, platform, signature, at, slot, creator, supply, quote_mint, token_program,
+              metadata::jsonb, TRUE
+       FROM json_to_recordset($1::json) AS x(mint text, symbol text, name text, uri text, decimals int, platform text,
+                                             signature text, at timestamptz, slot bigint, creator text, supply numeric,
+                                             quote_mint text, token_program text, metadata text)
        ON CONFLICT (mint_address) DO UPDATE SET
          symbol = COALESCE(tokens.symbol, EXCLUDED.symbol),
          name = COALESCE(tokens.name, EXCLUDED.name),
@@ -154,34 +202,42 @@ export class TxWriter {
          metadata = COALESCE(tokens.metadata, EXCLUDED.metadata),
          is_complete = TRUE,
          updated_at = now()
-       RETURNING id`,
-      [
-        e.mint, chainText(e.symbol), chainText(e.name), chainText(e.uri), e.decimals, e.program, e.signature,
-        ts(e.blockTime), e.slot, e.creator, num(supply), e.quoteMint, e.tokenProgram, toJsonText(metadata),
-      ],
+       RETURNING id, mint_address`,
+      input,
     );
-    const id = res.rows[0]!.id;
-    this.learned.tokenIds.set(e.mint, id);
-    return id;
+    for (const r of rows) this.learned.tokenIds.set(r.mint_address, r.id);
   }
 
   /**
-   * Upserts the curve pool of a creation event (pump.fun bonding curve or LaunchLab pool state).
-   * Creation facts fill gaps; the initial reserves are applied only while no trade has set the state.
+   * Upserts the curve pools of creation events (pump.fun bonding curve or LaunchLab pool state; keys
+   * unique in `events`, tokens stored). Creation facts fill gaps; the initial reserves are applied only
+   * while no trade has set the state.
    */
-  async upsertPool(e: TokenCreatedEvent | PoolCreatedEvent): Promise<void> {
-    const tokenId = this.cachedTokenId(e.mint) ?? (await this.upsertToken(e));
-    const address = e.type === 'token_created' ? e.bondingCurve : e.pool;
-    const ll = e.type === 'pool_created' ? e : null;
-    const pf = e.type === 'token_created' ? e : null;
-    await this.tx.query(
+  private async upsertCreatedPools(events: ReadonlyArray<TokenCreatedEvent | PoolCreatedEvent>): Promise<void> {
+    const input = events.map((e) => {
+      const ll = e.type === 'pool_created' ? e : null;
+      const pf = e.type === 'token_created' ? e : null;
+      return {
+        pool: creationPool(e), token_id: this.cachedTokenId(e.mint)!, mint: e.mint, quote_mint: e.quoteMint, platform: e.program,
+        pool_type: curvePoolType(e.program), creator: e.creator, decimals: e.decimals,
+        vsr: num(pf?.virtualSolReserves ?? null), vtr: num(pf?.virtualTokenReserves ?? null), rtr: num(pf?.realTokenReserves ?? null),
+        config: ll?.config ?? null, platform_config: ll?.platformConfig ?? null, curve_type: ll?.curveType ?? null,
+        migrate_type: ll?.migrateType ?? null, total_base_sell: num(ll?.totalBaseSell ?? null),
+        total_quote_fund_raising: num(ll?.totalQuoteFundRaising ?? null), base_vault: ll?.baseVault ?? null, quote_vault: ll?.quoteVault ?? null,
+      };
+    });
+    await this.perJsonChunk(
       `INSERT INTO pools (pool_address, token_id, base_mint, quote_mint, platform, pool_type, creator_address,
                           virtual_sol_reserves, virtual_token_reserves, real_token_reserves, initial_price,
                           config_address, platform_config, curve_type, migrate_type, total_base_sell,
                           total_quote_fund_raising, base_vault, quote_vault)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9::numeric, $10,
-               $8::numeric / NULLIF($9::numeric, 0) * (10::numeric ^ ($18::int - 9)),
-               $11, $12, $13, $14, $15, $16, $17, $19)
+       SELECT pool, token_id, mint, quote_mint, platform, pool_type, creator, vsr, vtr, rtr,
+              vsr / NULLIF(vtr, 0) * (10::numeric ^ (decimals - 9)),
+              config, platform_config, curve_type, migrate_type, total_base_sell, total_quote_fund_raising, base_vault, quote_vault
+       FROM json_to_recordset($1::json) AS x(pool text, token_id uuid, mint text, quote_mint text, platform text, pool_type text,
+                                             creator text, decimals int, vsr numeric, vtr numeric, rtr numeric, config text,
+                                             platform_config text, curve_type text, migrate_type text, total_base_sell numeric,
+                                             total_quote_fund_raising numeric, base_vault text, quote_vault text)
        ON CONFLICT (pool_address) DO UPDATE SET
          creator_address = COALESCE(pools.creator_address, EXCLUDED.creator_address),
          initial_price = COALESCE(pools.initial_price, EXCLUDED.initial_price),
@@ -197,15 +253,9 @@ export class TxWriter {
          base_vault = COALESCE(pools.base_vault, EXCLUDED.base_vault),
          quote_vault = COALESCE(pools.quote_vault, EXCLUDED.quote_vault),
          updated_at = now()`,
-      [
-        address, tokenId, e.mint, e.quoteMint, e.program, curvePoolType(e.program), e.creator,
-        num(pf?.virtualSolReserves ?? null), num(pf?.virtualTokenReserves ?? null), num(pf?.realTokenReserves ?? null),
-        ll?.config ?? null, ll?.platformConfig ?? null, ll?.curveType ?? null, ll?.migrateType ?? null,
-        num(ll?.totalBaseSell ?? null), num(ll?.totalQuoteFundRaising ?? null), ll?.baseVault ?? null, e.decimals,
-        ll?.quoteVault ?? null,
-      ],
+      input,
     );
-    this.learned.pools.add(address);
+    for (const r of input) this.learned.pools.add(r.pool);
   }
 
   /**
@@ -215,60 +265,41 @@ export class TxWriter {
    * latest trade in the batch — forward-only by slot.
    */
   async insertTrades(trades: readonly TradeEvent[], source: string | null = null): Promise<TradeInsertResult> {
+    const stored = await this.storeTrades(trades, source);
+    return { inserted: stored.inserted.pumpfun + stored.inserted.launchlab, quarantined: stored.quarantined };
+  }
+
+  /** {@link insertTrades} with the new trades counted per platform (one bulk insert per platform present). */
+  private async storeTrades(trades: readonly TradeEvent[], source: string | null): Promise<StoredTrades> {
     const valid: TradeEvent[] = [];
-    let quarantined = 0;
+    const stored: StoredTrades = { inserted: { pumpfun: 0, launchlab: 0 }, quarantined: 0 };
     for (const t of trades) {
       const reason = invalidTradeReason(t);
       if (reason === null) valid.push(t);
       else {
         await quarantine(this.tx, { kind: 'trade', reason, raw: t, signature: t.signature, slot: t.slot, source });
-        quarantined++;
+        stored.quarantined++;
       }
     }
-    if (valid.length === 0) return { inserted: 0, quarantined };
+    if (valid.length === 0) return stored;
     await this.ensureTradeTokensAndPools(valid);
     if (this.plainPartitions) await this.ensurePartitions(valid);
-    const prepared: PreparedTrade[] = valid.map((t) => ({ event: t, row: tradeRow(t, this.cachedTokenId(t.mint)!) }));
-    const result = await insertTradeRows(this.tx, prepared, source);
+    const byPlatform: Record<Platform, PreparedTrade[]> = { pumpfun: [], launchlab: [] };
+    for (const t of valid) byPlatform[t.program].push({ event: t, row: tradeRow(t, this.cachedTokenId(t.mint)!) });
+    for (const platform of ['pumpfun', 'launchlab'] as const) {
+      const result = await insertTradeRows(this.tx, byPlatform[platform], source);
+      stored.inserted[platform] = result.inserted;
+      stored.quarantined += result.quarantined;
+    }
     await this.applyPoolState(valid);
-    return { inserted: result.inserted, quarantined: quarantined + result.quarantined };
+    return stored;
   }
 
   /** Minimal token and pool rows for trades whose token or pool is not stored yet; fills the id cache. */
   private async ensureTradeTokensAndPools(trades: readonly TradeEvent[]): Promise<void> {
-    const firstByMint = new Map<string, TradeEvent>();
+    await this.ensureTokens(trades.map((t) => ({ mint: t.mint, platform: t.program, decimals: t.baseDecimals, quote_mint: t.quoteMint })));
     const firstByPool = new Map<string, TradeEvent>();
-    for (const t of trades) {
-      if (!this.cachedTokenId(t.mint) && !firstByMint.has(t.mint)) firstByMint.set(t.mint, t);
-      if (!this.hasPool(t.pool) && !firstByPool.has(t.pool)) firstByPool.set(t.pool, t);
-    }
-    if (firstByMint.size > 0) {
-      const stubs = [...firstByMint.values()].map((t) => ({ mint: t.mint, platform: t.program, decimals: t.baseDecimals, quote_mint: t.quoteMint }));
-      const rows = await this.perJsonChunk<{ id: string; mint_address: string }>(
-        `WITH input AS (
-           SELECT * FROM json_to_recordset($1::json) AS x(mint text, platform text, decimals int, quote_mint text)
-         ), inserted AS (
-           INSERT INTO tokens (mint_address, platform, decimals, quote_mint, is_complete)
-           SELECT mint, platform, decimals, quote_mint, FALSE FROM input
-           ON CONFLICT (mint_address) DO NOTHING
-           RETURNING id, mint_address
-         )
-         SELECT id, mint_address FROM inserted
-         UNION ALL
-         SELECT t.id, t.mint_address FROM tokens t JOIN input ON t.mint_address = input.mint`,
-        stubs,
-      );
-      for (const r of rows) this.learned.tokenIds.set(r.mint_address, r.id);
-      // A concurrent writer may have inserted a mint after this statement's snapshot: read it now.
-      const late = [...firstByMint.keys()].filter((m) => !this.cachedTokenId(m));
-      if (late.length > 0) {
-        const again = await this.tx.query<{ id: string; mint_address: string }>(
-          'SELECT id, mint_address FROM tokens WHERE mint_address = ANY($1::text[])',
-          [late],
-        );
-        for (const r of again.rows) this.learned.tokenIds.set(r.mint_address, r.id);
-      }
-    }
+    for (const t of trades) if (!this.hasPool(t.pool) && !firstByPool.has(t.pool)) firstByPool.set(t.pool, t);
     if (firstByPool.size > 0) {
       const stubs = [...firstByPool.values()].map((t) => ({
         pool: t.pool, token_id: this.cachedTokenId(t.mint)!, mint: t.mint, quote_mint: t.quoteMint,
@@ -282,6 +313,40 @@ export class TxWriter {
         stubs,
       );
       for (const s of stubs) this.learned.pools.add(s.pool);
+    }
+  }
+
+  /**
+   * The ids of the stubs' mints, creating minimal tokens (`is_complete = false`) for those not stored;
+   * the first stub of a mint tells what is known. One statement for the whole batch.
+   */
+  private async ensureTokens(stubs: readonly TokenStub[]): Promise<void> {
+    const missing = new Map<string, TokenStub>();
+    for (const s of stubs) if (!this.cachedTokenId(s.mint) && !missing.has(s.mint)) missing.set(s.mint, s);
+    if (missing.size === 0) return;
+    const rows = await this.perJsonChunk<{ id: string; mint_address: string }>(
+      `WITH input AS (
+         SELECT * FROM json_to_recordset($1::json) AS x(mint text, platform text, decimals int, quote_mint text)
+       ), inserted AS (
+         INSERT INTO tokens (mint_address, platform, decimals, quote_mint, is_complete)
+         SELECT mint, platform, decimals, quote_mint, FALSE FROM input
+         ON CONFLICT (mint_address) DO NOTHING
+         RETURNING id, mint_address
+       )
+       SELECT id, mint_address FROM inserted
+       UNION ALL
+       SELECT t.id, t.mint_address FROM tokens t JOIN input ON t.mint_address = input.mint`,
+      [...missing.values()],
+    );
+    for (const r of rows) this.learned.tokenIds.set(r.mint_address, r.id);
+    // A concurrent writer may have inserted a mint after this statement's snapshot: read it now.
+    const late = [...missing.keys()].filter((m) => !this.cachedTokenId(m));
+    if (late.length > 0) {
+      const again = await this.tx.query<{ id: string; mint_address: string }>(
+        'SELECT id, mint_address FROM tokens WHERE mint_address = ANY($1::text[])',
+        [late],
+      );
+      for (const r of again.rows) this.learned.tokenIds.set(r.mint_address, r.id);
     }
   }
 
@@ -324,67 +389,71 @@ export class TxWriter {
     );
   }
 
-  /** The curve sold out: pool → `complete` (never backwards), token's curve_completed_at set once. */
-  async markCurveCompleted(e: CurveCompletedEvent): Promise<void> {
-    await this.ensureToken(e.mint, e.program);
-    await this.tx.query(`UPDATE pools SET status = 'complete', updated_at = now() WHERE pool_address = $1 AND status = 'active'`, [e.pool]);
-    await this.tx.query(
-      `UPDATE tokens SET curve_completed_at = COALESCE(curve_completed_at, $2::timestamptz, now()), updated_at = now()
-       WHERE mint_address = $1`,
-      [e.mint, ts(e.blockTime)],
-    );
-  }
-
   /**
-   * Graduation: the token is marked graduated (first graduation facts kept), its curve pool becomes
-   * `migrated` pointing at the new AMM pool, and the AMM pool row is created.
+   * Curve completions and graduations, in three statements for the whole batch. A completed curve's
+   * pool becomes `complete` (never backwards) and its token's curve_completed_at is set once; a
+   * graduation marks the token graduated (first graduation facts kept), its curve pool `migrated`
+   * pointing at the new AMM pool, and creates the AMM pool row. Per token and per pool the first event
+   * (chain order) supplies the facts, as the first-fact-wins COALESCEs would applied one by one.
    */
-  async markGraduated(e: MigratedEvent): Promise<void> {
-    const tokenId = await this.ensureToken(e.mint, e.program);
-    await this.tx.query(
-      `UPDATE tokens SET is_graduated = TRUE,
-         graduation_timestamp = COALESCE(graduation_timestamp, $2::timestamptz, now()),
-         graduation_signature = COALESCE(graduation_signature, $3),
-         graduation_target = COALESCE(graduation_target, $4),
-         curve_completed_at = COALESCE(curve_completed_at, $2::timestamptz, now()),
+  private async applyCurveEnds(events: ReadonlyArray<CurveCompletedEvent | MigratedEvent>): Promise<void> {
+    if (events.length === 0) return;
+    await this.ensureTokens(events.map((e) => ({ mint: e.mint, platform: e.program, decimals: null, quote_mint: null })));
+    const tokens = new Map<string, { mint: string; completed_at: string | null; graduated: boolean; grad_at: string | null; grad_sig: string | null; grad_target: string | null }>();
+    const curvePools = new Map<string, { pool: string; migrated_to: string | null }>();
+    const ammPools = new Map<string, Record<string, unknown>>();
+    for (const e of events) {
+      const token = tokens.get(e.mint) ?? { mint: e.mint, completed_at: ts(e.blockTime), graduated: false, grad_at: null, grad_sig: null, grad_target: null };
+      tokens.set(e.mint, token);
+      const pool = curvePools.get(e.pool) ?? { pool: e.pool, migrated_to: null };
+      curvePools.set(e.pool, pool);
+      if (e.type !== 'migrated') continue;
+      if (!token.graduated) Object.assign(token, { graduated: true, grad_at: ts(e.blockTime), grad_sig: e.signature, grad_target: e.target });
+      pool.migrated_to ??= e.newPool;
+      if (!ammPools.has(e.newPool)) {
+        ammPools.set(e.newPool, {
+          pool: e.newPool, token_id: this.cachedTokenId(e.mint)!, mint: e.mint, quote_mint: e.quoteMint, platform: e.program,
+          pool_type: e.target, lp_mint: e.lpMint, base: num(e.baseAmount), quote: num(e.quoteAmount),
+        });
+      }
+    }
+    // A NULL block time means "now", as when the event is applied (same as the per-event statements did).
+    await this.perJsonChunk(
+      `UPDATE tokens t SET
+         curve_completed_at = COALESCE(t.curve_completed_at, x.completed_at, now()),
+         is_graduated = t.is_graduated OR x.graduated,
+         graduation_timestamp = CASE WHEN x.graduated THEN COALESCE(t.graduation_timestamp, x.grad_at, now()) ELSE t.graduation_timestamp END,
+         graduation_signature = CASE WHEN x.graduated THEN COALESCE(t.graduation_signature, x.grad_sig) ELSE t.graduation_signature END,
+         graduation_target = CASE WHEN x.graduated THEN COALESCE(t.graduation_target, x.grad_target) ELSE t.graduation_target END,
          updated_at = now()
-       WHERE mint_address = $1`,
-      [e.mint, ts(e.blockTime), e.signature, e.target],
+       FROM json_to_recordset($1::json) AS x(mint text, completed_at timestamptz, graduated boolean, grad_at timestamptz, grad_sig text, grad_target text)
+       WHERE t.mint_address = x.mint`,
+      [...tokens.values()],
     );
-    await this.tx.query(
-      `UPDATE pools SET status = 'migrated', migrated_to_pool = COALESCE(migrated_to_pool, $2), updated_at = now()
-       WHERE pool_address = $1`,
-      [e.pool, e.newPool],
+    await this.perJsonChunk(
+      `UPDATE pools p SET
+         status = CASE WHEN x.migrated_to IS NOT NULL THEN 'migrated' ELSE 'complete' END,
+         migrated_to_pool = COALESCE(p.migrated_to_pool, x.migrated_to),
+         updated_at = now()
+       FROM json_to_recordset($1::json) AS x(pool text, migrated_to text)
+       WHERE p.pool_address = x.pool AND (x.migrated_to IS NOT NULL OR p.status = 'active')`,
+      [...curvePools.values()],
     );
-    await this.tx.query(
+    if (ammPools.size === 0) return;
+    await this.perJsonChunk(
       `INSERT INTO pools (pool_address, token_id, base_mint, quote_mint, platform, pool_type, lp_mint,
                           initial_base_liquidity, initial_quote_liquidity)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       SELECT pool, token_id, mint, quote_mint, platform, pool_type, lp_mint, base, quote
+       FROM json_to_recordset($1::json) AS x(pool text, token_id uuid, mint text, quote_mint text, platform text, pool_type text,
+                                             lp_mint text, base numeric, quote numeric)
        ON CONFLICT (pool_address) DO UPDATE SET
          lp_mint = COALESCE(pools.lp_mint, EXCLUDED.lp_mint),
          initial_base_liquidity = COALESCE(pools.initial_base_liquidity, EXCLUDED.initial_base_liquidity),
          initial_quote_liquidity = COALESCE(pools.initial_quote_liquidity, EXCLUDED.initial_quote_liquidity),
          updated_at = now()`,
-      [e.newPool, tokenId, e.mint, e.quoteMint, e.program, e.target, e.lpMint, num(e.baseAmount), num(e.quoteAmount)],
+      [...ammPools.values()],
     );
-    this.learned.pools.add(e.newPool);
-  }
-
-  /** The id of `mint`, creating a minimal token row (`is_complete = false`) when it is unknown. */
-  private async ensureToken(mint: string, platform: Platform): Promise<string> {
-    const cached = this.cachedTokenId(mint);
-    if (cached) return cached;
-    const res = await this.tx.query<{ id: string }>(
-      `WITH ins AS (
-         INSERT INTO tokens (mint_address, platform, is_complete) VALUES ($1, $2, FALSE)
-         ON CONFLICT (mint_address) DO NOTHING RETURNING id
-       )
-       SELECT id FROM ins UNION ALL SELECT id FROM tokens WHERE mint_address = $1`,
-      [mint, platform],
-    );
-    const id = res.rows[0]!.id;
-    this.learned.tokenIds.set(mint, id);
-    return id;
+    for (const p of ammPools.keys()) this.learned.pools.add(p);
   }
 
   /** Stores one input that cannot be trusted as decoded. */
@@ -399,6 +468,20 @@ export class TxWriter {
   /** Call in the same transaction as the batch the checkpoint closes. */
   setCheckpoint(source: string, checkpoint: Checkpoint): Promise<void> {
     return setCheckpoint(this.tx, source, checkpoint);
+  }
+
+  /**
+   * Moves the checkpoint to `next` unless the stored one is at a later slot (one statement); returns
+   * `next` when written, null when the stored one was ahead (a replayed batch, the slower monitor of a pair).
+   */
+  async advanceCheckpoint(source: string, next: Checkpoint): Promise<Checkpoint | null> {
+    const res = await this.tx.query(
+      `INSERT INTO checkpoints (source, slot, signature) VALUES ($1, $2, $3)
+       ON CONFLICT (source) DO UPDATE SET slot = EXCLUDED.slot, signature = EXCLUDED.signature, updated_at = now()
+       WHERE checkpoints.slot <= EXCLUDED.slot`,
+      [source, next.slot, next.signature],
+    );
+    return res.rowCount > 0 ? next : null;
   }
 }
 

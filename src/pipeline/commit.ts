@@ -1,7 +1,7 @@
 import { applyTokenBalances, balanceRowsFromTx, vaultOwners, type HolderBalanceRow } from '../analytics/holders/balances.ts';
 import type { LaunchpadEvent, Platform } from '../core/events.ts';
 import type { RawTx } from '../core/rawtx.ts';
-import type { EventWriter, TxWriter } from '../db/writer.ts';
+import type { EventWriter } from '../db/writer.ts';
 import type { Checkpoint, SourceItem } from '../sources/types.ts';
 import type { DecodedTx, PipelineItem } from './decode.ts';
 
@@ -64,8 +64,6 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
   const ordered = inSlotOrder(txs);
   const trusted = ordered.filter((t) => t.quarantine === null);
   const events = trusted.flatMap((t) => t.events);
-  const byPlatform: Record<Platform, LaunchpadEvent[]> = { pumpfun: [], launchlab: [] };
-  for (const e of events) byPlatform[e.program].push(e);
   const last = ordered.at(-1)?.tx;
   const candidate: Checkpoint | null = last ? { slot: last.slot, signature: last.signature } : null;
 
@@ -86,14 +84,13 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
       await w.quarantine({ kind: 'transaction', reason: t.quarantine.reason, raw: rawTxJson(t.tx), signature: t.tx.signature, slot: t.tx.slot, source });
       countQuarantine(t.quarantine.kind);
     }
-    for (const platform of ['pumpfun', 'launchlab'] as const) {
-      if (byPlatform[platform].length === 0) continue;
-      const res = await w.writeEvents(byPlatform[platform], source);
-      tradesInserted[platform] = res.inserted;
+    if (events.length > 0) {
+      const res = await w.writeEvents(events, source);
+      Object.assign(tradesInserted, res.insertedByPlatform);
       countQuarantine('bad_row', res.quarantined);
     }
     await applyTokenBalances(w.tx, holderRows(trusted));
-    return candidate ? advanceCheckpoint(w, source, candidate) : null;
+    return candidate ? w.advanceCheckpoint(source, candidate) : null;
   });
   return {
     txs: txs.length,
@@ -117,12 +114,4 @@ function holderRows(txs: readonly DecodedTx[]): HolderBalanceRow[] {
     rows.push(...balanceRowsFromTx(t.tx, new Set(t.events.map(mintOf)), vaultOwners(t.events)));
   }
   return rows;
-}
-
-/** Moves the checkpoint to `next` unless the stored one is at a later slot; returns what was written. */
-async function advanceCheckpoint(w: TxWriter, source: string, next: Checkpoint): Promise<Checkpoint | null> {
-  const stored = await w.getCheckpoint(source);
-  if (stored && stored.slot > next.slot) return null;
-  await w.setCheckpoint(source, next);
-  return next;
 }

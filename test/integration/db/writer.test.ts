@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Platform } from '../../../src/core/events.ts';
+import type { CurveCompletedEvent, Platform } from '../../../src/core/events.ts';
 import { migrate } from '../../../src/db/migrate.ts';
 import { EventWriter } from '../../../src/db/writer.ts';
 import { forEachDbTarget, openTestDb, type TestDb } from '../../helpers/db.ts';
-import { migrated, tokenCreated, trade } from './fixtures.ts';
+import { BLOCK_TIME, migrated, signature, tokenCreated, trade } from './fixtures.ts';
 
 async function withDb(target: Parameters<typeof openTestDb>[0], fn: (db: TestDb) => Promise<void>): Promise<void> {
   const db = await openTestDb(target);
@@ -124,6 +124,47 @@ forEachDbTarget((target) => {
       // A late trade from before completion does not move the migrated pool backwards.
       await w.transaction((tx) => tx.insertTrades([trade({ mint: created.mint, pool: created.bondingCurve, slot: created.slot + 1 })]));
       assert.equal((await db.query('SELECT status FROM pools WHERE pool_address = $1', [created.bondingCurve])).rows[0]!.status, 'migrated');
+    }));
+
+  test('one batch repeating itself (set-based statements) stores what the events one by one store', () =>
+    withDb(target, async (db) => {
+      const created = tokenCreated();
+      const pool = created.bondingCurve;
+      const last = trade({ mint: created.mint, pool, completesCurve: true, slot: created.slot + 50 });
+      const completed: CurveCompletedEvent = {
+        type: 'curve_completed', program: 'pumpfun', signature: last.signature, slot: last.slot, blockTime: BLOCK_TIME + 50,
+        ixIndex: 3, innerIxIndex: -1, mint: created.mint, pool, user: last.user,
+      };
+      const grad = migrated({ mint: created.mint, pool, slot: created.slot + 60 });
+      const regrad = migrated({ mint: created.mint, pool, slot: created.slot + 70, target: 'raydium_cpmm', quoteAmount: 1n });
+      // An unseen token's curve completes: a stub token is created for it.
+      const orphan: CurveCompletedEvent = { ...completed, signature: signature(), mint: trade().mint, pool: trade().pool };
+      const launch = trade({ program: 'launchlab', slot: created.slot + 5 });
+      const res = await new EventWriter(db).transaction((w) => w.writeEvents([
+        created, { ...created, signature: signature(), name: 'Other', symbol: 'OTH', creator: 'someone-else' },
+        last, launch, completed, { ...completed, signature: signature(), blockTime: BLOCK_TIME + 55 }, grad, regrad, orphan,
+      ]));
+      assert.deepEqual(res.insertedByPlatform, { pumpfun: 1, launchlab: 1 });
+      assert.equal(res.inserted, 2);
+      const token = (await db.query(
+        `SELECT name, creator_address, creation_signature, is_complete, is_graduated, graduation_signature, graduation_target,
+                curve_completed_at = to_timestamp($2) AS completed_first, graduation_timestamp = to_timestamp($3) AS graduated_first
+         FROM tokens WHERE mint_address = $1`,
+        [created.mint, String(BLOCK_TIME + 50), String(grad.blockTime)],
+      )).rows[0]!;
+      assert.deepEqual(token, {
+        name: created.name, creator_address: created.creator, creation_signature: created.signature, is_complete: true,
+        is_graduated: true, graduation_signature: grad.signature, graduation_target: 'pumpswap', completed_first: true, graduated_first: true,
+      });
+      const pools = (await db.query('SELECT pool_address, status, migrated_to_pool, initial_quote_liquidity FROM pools WHERE base_mint = $1 ORDER BY pool_type', [created.mint])).rows;
+      assert.deepEqual(pools, [
+        { pool_address: pool, status: 'migrated', migrated_to_pool: grad.newPool, initial_quote_liquidity: null },
+        { pool_address: grad.newPool, status: 'active', migrated_to_pool: null, initial_quote_liquidity: '84990359056' },
+        { pool_address: regrad.newPool, status: 'active', migrated_to_pool: null, initial_quote_liquidity: '1' },
+      ]);
+      const stub = (await db.query('SELECT is_complete, curve_completed_at = to_timestamp($2) AS at FROM tokens WHERE mint_address = $1', [orphan.mint, String(BLOCK_TIME + 50)])).rows[0]!;
+      assert.deepEqual(stub, { is_complete: false, at: true });
+      assert.equal(await count(db, 'tokens'), 3n);
     }));
 
   test('checkpoints and the mint cache commit with the transaction, never on rollback', () =>
