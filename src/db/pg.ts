@@ -5,6 +5,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { ident, jsonRowChunks, toCsv, toParams } from './encode.ts';
 import { jsonParamBudget } from './capabilities.ts';
 import type { Capabilities, CopyCell, QueryResult, Queryable, SqlValue } from './types.ts';
+import { errorMessage } from '../core/errors.ts';
+import { log } from '../core/logger.ts';
+import { redactUrl } from '../core/redact.ts';
 
 /** int8 comes back as bigint on both drivers (chain numbers never pass through a JS number). */
 const typeParsers = {
@@ -38,6 +41,13 @@ export async function openPg(url: string, maxConnections: number): Promise<PgHan
   }
   const wasmPeer = /emscripten|wasm/i.test(version);
   const pool = new pg.Pool({ connectionString: url, max: wasmPeer ? 1 : maxConnections, types: typeParsers });
+  // An idle client the server drops (restart, admin shutdown) is emitted here; without a listener it
+  // would be an uncaught exception. The pool discards that client, the next query connects afresh, and a
+  // query that fails meanwhile reaches its caller (the pipeline retries retryable errors).
+  pool.on('error', (err) => log().warn({ err: redactUrl(errorMessage(err)), database: redactUrl(url) }, 'idle database connection lost; the next query reconnects'));
+  // A checked-out client (a transaction between statements) has no pool listener: its loss surfaces as
+  // the (retryable) failure of its next query; this only keeps the event from being uncaught.
+  pool.on('connect', (client) => client.on('error', (err) => log().debug({ err: redactUrl(errorMessage(err)) }, 'checked-out database connection lost')));
   const capabilities: Capabilities = wasmPeer
     ? { copy: false, maxMessageBytes: WASM_PEER_MESSAGE_BYTES, backgroundWorkers: false }
     : { copy: true, maxMessageBytes: null, backgroundWorkers: true };
