@@ -7,10 +7,16 @@ import type { Readable } from 'node:stream';
  * (each element is a record), JSON Lines, one object, or concatenated objects — gzip-compressed or not
  * (detected by the magic bytes, not the name). Yields each record's text; parsing is the caller's job, so
  * one broken record does not stop the file. Text outside any object or array is yielded as-is so the
- * caller can report it.
+ * caller can report it. JSON Lines (`.jsonl`/`.ndjson`, or a first record on one line) are read line by
+ * line: a corrupt line is one record, never the rest of the file.
  */
 export async function* readJsonRecords(path: string): AsyncGenerator<string> {
-  yield* scanJsonRecords(await openMaybeGzip(path));
+  yield* scanJsonRecords(await openMaybeGzip(path), { lines: /\.(jsonl|ndjson)(\.gz)?$/i.test(path) || undefined });
+}
+
+export interface ScanOptions {
+  /** Every line is one record (JSON Lines). Default: decided by the first record — on one line → JSON Lines. */
+  lines?: boolean;
 }
 
 async function openMaybeGzip(path: string): Promise<Readable> {
@@ -41,8 +47,9 @@ const COMMA = 0x2c;
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff;
 
 /** The scanner behind {@link readJsonRecords}, over any stream of text or bytes. */
-export async function* scanJsonRecords(input: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
+export async function* scanJsonRecords(input: AsyncIterable<string | Buffer>, options: ScanOptions = {}): AsyncGenerator<string> {
   let arrayMode: boolean | null = null; // decided by the first non-blank character
+  let lineMode: boolean | null = options.lines ?? null;
   let depth = 0;
   let inString = false;
   let escaped = false;
@@ -56,6 +63,16 @@ export async function* scanJsonRecords(input: AsyncIterable<string | Buffer>): A
     let start = depth > base() ? 0 : -1; // where the current record starts in this chunk
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (c === 0x0a && lineMode && !arrayMode && depth > 0) {
+        // An unbalanced line (a cut or corrupt record) ends here: the next line is a record again.
+        yield (pending + text.slice(start, i)).trimEnd();
+        pending = '';
+        start = -1;
+        depth = 0;
+        inString = false;
+        escaped = false;
+        continue;
+      }
       if (inString) {
         if (escaped) escaped = false;
         else if (c === BACKSLASH) escaped = true;
@@ -98,7 +115,9 @@ export async function* scanJsonRecords(input: AsyncIterable<string | Buffer>): A
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         depth--;
         if (depth === base()) {
-          yield pending + text.slice(start, i + 1);
+          const record = pending + text.slice(start, i + 1);
+          if (!arrayMode) lineMode ??= !record.includes('\n');
+          yield record;
           pending = '';
           start = -1;
         }

@@ -48,6 +48,30 @@ describe('replay: record scanner', () => {
   });
 });
 
+describe('replay: JSONL, a line is a record', () => {
+  it('a brace-unbalanced line ends at its newline; the next lines are records again (any chunk size)', async () => {
+    const text = '{"x":1}\n{"y": {"open": [1,\n{"z":3}\n{"s": "unterminated\n{"w":4}\n';
+    for (const size of [1, 5, 1_000]) {
+      const out: string[] = [];
+      for await (const r of scanJsonRecords(chunks(text, size))) out.push(r);
+      assert.deepEqual(out, ['{"x":1}', '{"y": {"open": [1,', '{"z":3}', '{"s": "unterminated', '{"w":4}'], `chunk size ${size}`);
+    }
+  });
+
+  it('a .jsonl file whose first line is broken still reads line by line', async () => {
+    const out: string[] = [];
+    for await (const r of scanJsonRecords(chunks('{"a": [\n{"b":2}\n', 3), { lines: true })) out.push(r);
+    assert.deepEqual(out, ['{"a": [', '{"b":2}']);
+  });
+
+  it('pretty-printed JSON (records spanning lines) is not cut at newlines', async () => {
+    const objects = [{ a: { b: [1, 2] } }, { c: 3 }];
+    const out: unknown[] = [];
+    for await (const r of scanJsonRecords(chunks(objects.map((o) => JSON.stringify(o, null, 2)).join('\n'), 4))) out.push(JSON.parse(r));
+    assert.deepEqual(out, objects);
+  });
+});
+
 describe('replay: simulated files', () => {
   let dir: string;
   const options = { seed: 17, count: 3_000 };
@@ -58,6 +82,8 @@ describe('replay: simulated files', () => {
     await writeFile(path.join(dir, 'sim.jsonl.gz'), gzipSync(lines));
     await writeFile(path.join(dir, 'sim.json'), `[${sims.slice(0, 50).map((s) => JSON.stringify(toRpcJson(s.tx, s.envelope))).join(',\n')}]`);
     await writeFile(path.join(dir, 'broken.jsonl'), `${JSON.stringify(toRpcJson(sims[0]!.tx, sims[0]!.envelope))}\n{"slot": 1}\n{oops\n`);
+    const line = (i: number) => JSON.stringify(toRpcJson(sims[i]!.tx, sims[i]!.envelope));
+    await writeFile(path.join(dir, 'unbalanced.jsonl'), `${line(0)}\n${line(1).slice(0, 200)}\n${line(2)}\n${line(3)}\n`);
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -92,6 +118,13 @@ describe('replay: simulated files', () => {
     assert.equal(missing.raw, '{"slot": 1}');
     assert.match(missing.reason, /\w/);
     assert.match(bad.reason, /^bad_json/);
+  });
+
+  it('a corrupt, brace-unbalanced JSONL line is quarantined alone; the lines after it replay', async () => {
+    const items = await collect([path.join(dir, 'unbalanced.jsonl')]);
+    assert.deepEqual(items.map((i) => i.kind), ['tx', 'invalid', 'tx', 'tx']);
+    assert.deepEqual(signatures(items), [0, 2, 3].map((i) => sims[i]!.tx.signature));
+    assert.match((items[1] as Extract<SourceItem, { kind: 'invalid' }>).reason, /^bad_json/);
   });
 
   it('recorded pace follows block times, scaled by speed', async () => {
