@@ -13,6 +13,9 @@ import type { AfterCommitHook } from './hooks.ts';
 import { retrying } from './retry.ts';
 import { emptyStats, type PipelineStats } from './status.ts';
 
+/** Decoded items between two event-loop turns while a batch fills (a power of two). */
+const DECODE_TURN_EVERY = 32;
+
 export interface PipelineOptions {
   source: TransactionSource;
   db: Db;
@@ -80,9 +83,14 @@ export class Pipeline {
   }
 
   private async *decode(items: AsyncIterable<SourceItem>): AsyncGenerator<PipelineItem> {
+    let n = 0;
     for await (const item of items) {
       if (item.kind === 'tx' && (this.stats.newestSlotSeen === null || item.tx.slot > this.stats.newestSlotSeen)) this.stats.newestSlotSeen = item.tx.slot;
       yield decodeItem(item);
+      // A source that never waits (simulate, replay) would keep the thread in microtasks while the next
+      // batch fills, and the committing batch's database replies (I/O callbacks) would wait for the batch
+      // to close: a macrotask turn every few items lets both run side by side.
+      if ((++n & (DECODE_TURN_EVERY - 1)) === 0) await yieldToEventLoop();
     }
   }
 
