@@ -106,6 +106,7 @@ CREATE TABLE quarantine (
 );
 CREATE INDEX idx_quarantine_created_at ON public.quarantine USING btree (created_at);
 CREATE INDEX idx_quarantine_signature ON public.quarantine USING btree (signature);
+CREATE UNIQUE INDEX quarantine_natural_key ON public.quarantine USING btree (COALESCE(source, ''::text), kind, COALESCE(signature, ''::text), md5(reason), md5(raw));
 
 CREATE TABLE schema_migrations (
     id text NOT NULL,

@@ -64,6 +64,11 @@ forEachDbTarget((target) => {
       const truth = new Set<string>();
       for (const s of sims) if (s !== tampered) for (const e of s.events) if (e.type === 'trade') truth.add(`${e.signature}:${e.ixIndex}:${e.innerIxIndex}`);
       assertExactlyOnce(await storedTradeKeys(db), truth);
+
+      // The same input again (a replayed file): every quarantined record is already there, none is added.
+      await runPipeline({ source: listSource('list', items), db, maxBatchRows: 50, maxBatchWaitMs: 20, signal: new AbortController().signal });
+      const again = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM quarantine');
+      assert.equal(again.rows[0]!.n, '2', 'quarantine is idempotent');
     } finally {
       await db.close();
     }
