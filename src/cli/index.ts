@@ -32,7 +32,9 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('megatron')
     .description('Real-time indexer and analytics for Solana launchpads (pump.fun, Raydium LaunchLab)')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Options belong to the command they follow: `check --json` and `check candles --json` differ.
+    .enablePositionalOptions();
   try {
     const config = loadConfig();
     setLogger(createLogger({ level: config.logLevel, format: config.logFormat }));
