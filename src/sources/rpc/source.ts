@@ -79,8 +79,13 @@ interface SignatureInfo {
 /** Per program: the newest signature known to be complete (everything at or before it was emitted). */
 interface Watermark {
   signature: string | null;
-  /** Lower bound when `signature` is not in this program's history (a checkpoint from another program). */
   slot: number | null;
+  /**
+   * The signature is the pipeline checkpoint, which may belong to another program: then it is listed
+   * by slot only (the whole checkpoint slot again) rather than with `until`, whose meaning for a
+   * signature outside the address's history is up to the node; duplicates are harmless, losses are not.
+   */
+  fromCheckpoint?: boolean;
 }
 
 /** Live notifications waiting to be fetched; bounded, and overflow only means "backfill again". */
@@ -195,7 +200,7 @@ export class RpcSource implements TransactionSource {
   private async run(queue: BoundedQueue<SourceItem>, checkpoint: Checkpoint | null, signal: AbortSignal): Promise<void> {
     const state = {
       recent: new RecentSet(this.o.dedupeCapacity),
-      watermarks: new Map<string, Watermark>(this.o.programs.map((p) => [p, { signature: checkpoint?.signature ?? null, slot: checkpoint?.slot ?? null }])),
+      watermarks: new Map<string, Watermark>(this.o.programs.map((p) => [p, { signature: checkpoint?.signature ?? null, slot: checkpoint?.slot ?? null, fromCheckpoint: true }])),
       lastSlot: checkpoint?.slot ?? null,
       /** Highest slot a live notification reported: reconcile leaves newer signatures to the live path. */
       liveFrontier: 0,
@@ -207,6 +212,9 @@ export class RpcSource implements TransactionSource {
 
     while (!signal.aborted) {
       const live = new LiveBuffer(this.o.liveBufferCapacity);
+      // Ends this connection's work (fetches, emits) with it, so nothing of it runs on beside the next one.
+      const connection = new AbortController();
+      const connSignal = AbortSignal.any([signal, connection.signal]);
       let socket: LogsSocket | undefined;
       try {
         socket = await LogsSocket.open({
@@ -218,24 +226,27 @@ export class RpcSource implements TransactionSource {
           onNotification: (n) => live.offer(n),
         });
         const lost = socket.closed.then((reason) => {
+          connection.abort();
           throw new ConnectionLost(reason.message);
         });
         lost.catch(() => {});
         const guard = <T>(p: Promise<T>) => Promise.race([p, lost]);
 
-        const tip = await guard(this.http.call<number>('getSlot', [{ commitment: this.getCommitment() }], signal));
+        const tip = await guard(this.http.call<number>('getSlot', [{ commitment: this.getCommitment() }], connSignal));
         if (reconnecting) {
           await queue.put({ kind: 'gap', lastSlotBefore: state.lastSlot, firstSlotAfter: tip, backfilled: true, reason: 'rpc websocket reconnected' }, signal);
         }
         if (state.hasWatermark) {
-          await guard(this.backfill(state, queue, signal));
+          await guard(this.backfill(state, queue, connSignal));
         } else {
           // First run without a checkpoint: "now" is where this source starts; the watermark makes later reconnects exact.
-          await guard(this.initWatermarks(state, signal));
+          await guard(this.initWatermarks(state, connSignal));
         }
         backoff.reset();
         reconnecting = true;
-        await this.streamLive(state, live, queue, signal, guard, lost);
+        await this.streamLive(state, live, queue, connSignal, guard, lost);
+        // streamLive returns when either signal aborts; a lost connection must still count and back off.
+        if (!signal.aborted) await lost;
       } catch (err) {
         if (signal.aborted) break;
         reconnecting = true;
@@ -245,6 +256,7 @@ export class RpcSource implements TransactionSource {
         log().warn({ source: this.name, err: redactUrl(errorMessage(err)), delayMs: delay, url: redactUrl(this.o.wsUrl) }, 'rpc source connection lost, reconnecting');
         await sleep(delay, signal);
       } finally {
+        connection.abort();
         socket?.close();
       }
     }
@@ -282,19 +294,21 @@ export class RpcSource implements TransactionSource {
         await Promise.race([live.next(), wait, lost, new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
         continue;
       }
-      for (const n of batch) {
-        state.recent.add(n.signature);
-        state.liveFrontier = Math.max(state.liveFrontier, n.slot);
-      }
+      for (const n of batch) state.liveFrontier = Math.max(state.liveFrontier, n.slot);
       const receivedAtMs = Date.now();
+      // Signatures are remembered as they are emitted: one whose fetch the connection cut (or that the
+      // node kept answering null for) stays unknown, so the backfill after a reconnect or the next
+      // reconcile fetches it again.
       const txs = await guard(Promise.all(batch.map((n) => this.fetchTransaction(n.signature, signal, true))));
-      for (const tx of txs) if (tx) await this.emit(state, queue, tx, receivedAtMs, signal);
+      for (const [i, tx] of txs.entries()) if (tx) await this.emit(state, queue, batch[i]!.signature, tx, receivedAtMs, signal);
     }
   }
 
   /**
    * Lists signatures newer than each program's watermark (newest first, paging with `before`, stopping at
    * `until` or below the watermark slot), then fetches and emits those not yet emitted, oldest first.
+   * A watermark moves only once everything up to it was emitted, so a backfill cut by a dropped
+   * connection is listed again whole by the next one.
    *
    * Reconcile mode (`live` given): a listed signature counts as missed only once live notifications have
    * moved past its slot, or when it was already listed by the previous reconcile; newer ones are left to
@@ -303,9 +317,12 @@ export class RpcSource implements TransactionSource {
   private async backfill(state: RunState, queue: BoundedQueue<SourceItem>, signal: AbortSignal, live?: LiveBuffer): Promise<void> {
     const found = new Map<string, SignatureInfo>();
     const suspects = new Set<string>();
+    /** Per program, oldest first, the listed signatures the watermark may move over once they are emitted. */
+    const settledPrefixes = new Map<string, SignatureInfo[]>();
     for (const program of this.o.programs) {
       const listed = await this.signaturesSince(program, state.watermarks.get(program)!, signal);
-      // Oldest first: the watermark advances over the settled prefix only.
+      const prefix: SignatureInfo[] = [];
+      settledPrefixes.set(program, prefix);
       let prefixSettled = true;
       for (const sig of listed.reverse()) {
         const settled = !live || sig.slot < state.liveFrontier || state.suspects.has(sig.signature);
@@ -314,33 +331,44 @@ export class RpcSource implements TransactionSource {
           if (!state.recent.has(sig.signature) && !live.has(sig.signature)) suspects.add(sig.signature);
           continue;
         }
-        if (prefixSettled) state.watermarks.set(program, { signature: sig.signature, slot: sig.slot });
+        if (prefixSettled) prefix.push(sig);
         found.set(sig.signature, sig);
       }
     }
     if (live) state.suspects = suspects;
-    const missing = [...found.values()]
-      .filter((s) => (this.o.includeFailed || s.err === null) && !state.recent.has(s.signature) && !live?.has(s.signature))
-      .sort((a, b) => a.slot - b.slot);
-    if (missing.length === 0) return;
-    if (live) {
-      await queue.put(
-        { kind: 'gap', lastSlotBefore: missing[0]!.slot - 1, firstSlotAfter: missing[missing.length - 1]!.slot + 1, backfilled: true, reason: 'rpc notifications missed (reconciled)' },
-        signal,
-      );
+    const wanted = (s: SignatureInfo) => this.o.includeFailed || s.err === null;
+    const missing = [...found.values()].filter((s) => wanted(s) && !state.recent.has(s.signature) && !live?.has(s.signature)).sort((a, b) => a.slot - b.slot);
+    /** Fetched but not emitted (the node answered null): the watermark stops before them so they are listed again. */
+    const notEmitted = new Set<string>();
+    if (missing.length > 0) {
+      if (live) {
+        await queue.put(
+          { kind: 'gap', lastSlotBefore: missing[0]!.slot - 1, firstSlotAfter: missing[missing.length - 1]!.slot + 1, backfilled: true, reason: 'rpc notifications missed (reconciled)' },
+          signal,
+        );
+      }
+      log().info({ source: this.name, signatures: missing.length, fromSlot: missing[0]!.slot, toSlot: missing[missing.length - 1]!.slot }, 'rpc backfill');
+      for (const chunk of slotAlignedChunks(missing, this.o.concurrency)) {
+        const receivedAtMs = Date.now();
+        const results = await Promise.all(chunk.map(async (s) => ({ signature: s.signature, tx: await this.fetchTransaction(s.signature, signal, false) })));
+        if (signal.aborted) return;
+        const fetched = results.filter((r): r is { signature: string; tx: RawTx | Unreadable } => r.tx !== null);
+        for (const r of results) if (r.tx === null) notEmitted.add(r.signature);
+        // Per-address lists cannot say how two programs' transactions interleave in a block; the node's
+        // transactionIndex can, when it sends one.
+        const slotOf = (t: RawTx | Unreadable) => ('slot' in t ? t.slot : Infinity);
+        const indexOf = (t: RawTx | Unreadable) => ('slot' in t ? (t.indexInBlock ?? Infinity) : Infinity);
+        fetched.sort((a, b) => slotOf(a.tx) - slotOf(b.tx) || indexOf(a.tx) - indexOf(b.tx));
+        for (const r of fetched) await this.emit(state, queue, r.signature, r.tx, receivedAtMs, signal);
+      }
     }
-    log().info({ source: this.name, signatures: missing.length, fromSlot: missing[0]!.slot, toSlot: missing[missing.length - 1]!.slot }, 'rpc backfill');
-    for (const chunk of slotAlignedChunks(missing, this.o.concurrency)) {
-      if (signal.aborted) return;
-      for (const s of chunk) state.recent.add(s.signature);
-      const receivedAtMs = Date.now();
-      const fetched = (await Promise.all(chunk.map((s) => this.fetchTransaction(s.signature, signal, false)))).filter((t) => t !== null);
-      // Per-address lists cannot say how two programs' transactions interleave in a block; the node's
-      // transactionIndex can, when it sends one.
-      const slotOf = (t: RawTx | Unreadable) => ('slot' in t ? t.slot : Infinity);
-      const indexOf = (t: RawTx | Unreadable) => ('slot' in t ? (t.indexInBlock ?? Infinity) : Infinity);
-      fetched.sort((a, b) => slotOf(a) - slotOf(b) || indexOf(a) - indexOf(b));
-      for (const tx of fetched) await this.emit(state, queue, tx, receivedAtMs, signal);
+    if (signal.aborted) return;
+    // Everything listed was emitted now, except what the node did not return and what waits in the live buffer.
+    for (const [program, prefix] of settledPrefixes) {
+      for (const sig of prefix) {
+        if (wanted(sig) && (notEmitted.has(sig.signature) || live?.has(sig.signature))) break;
+        state.watermarks.set(program, { signature: sig.signature, slot: sig.slot });
+      }
     }
   }
 
@@ -351,10 +379,12 @@ export class RpcSource implements TransactionSource {
     for (;;) {
       const cfg: Record<string, unknown> = { limit: this.o.pageSize, commitment: this.getCommitment() };
       if (before) cfg.before = before;
-      if (mark.signature) cfg.until = mark.signature;
+      if (mark.signature && !mark.fromCheckpoint) cfg.until = mark.signature;
       const page = await this.http.call<SignatureInfo[]>('getSignaturesForAddress', [program, cfg], signal);
       for (const s of page) {
         if (mark.slot !== null && s.slot < mark.slot) return out;
+        // Listed by slot: this program's own checkpoint transaction ends the list exactly.
+        if (s.signature === mark.signature) return out;
         out.push({ signature: s.signature, slot: s.slot, err: s.err ?? null });
       }
       if (page.length < this.o.pageSize) return out;
@@ -394,13 +424,15 @@ export class RpcSource implements TransactionSource {
     }
   }
 
-  private async emit(state: RunState, queue: BoundedQueue<SourceItem>, tx: RawTx | Unreadable, receivedAtMs: number, signal: AbortSignal): Promise<void> {
+  /** Queues `tx` and only then remembers `signature` as emitted (a put cut short by `signal` adds nothing). */
+  private async emit(state: RunState, queue: BoundedQueue<SourceItem>, signature: string, tx: RawTx | Unreadable, receivedAtMs: number, signal: AbortSignal): Promise<void> {
     if (!('slot' in tx)) {
       await queue.put({ kind: 'invalid', raw: tx.raw, reason: tx.reason, receivedAtMs }, signal);
-      return;
+    } else {
+      state.lastSlot = Math.max(state.lastSlot ?? 0, tx.slot);
+      await queue.put({ kind: 'tx', tx, receivedAtMs }, signal);
     }
-    state.lastSlot = Math.max(state.lastSlot ?? 0, tx.slot);
-    await queue.put({ kind: 'tx', tx, receivedAtMs }, signal);
+    if (!signal.aborted) state.recent.add(signature);
   }
 }
 

@@ -125,12 +125,7 @@ describe('(b) PostgreSQL stopped mid-stream and started again (private cluster)'
 
 describe('(c) the source cut for some slots: nothing lost', () => {
   for (const [kind, source] of [['embedded', 'yellowstone'], ['embedded', 'rpc'], ['server', 'yellowstone']] as const) {
-    // Found by this test: the rpc source marks notified signatures as emitted before fetching them, so a
-    // fetch cut by the dropped connection is skipped by the backfill after the reconnect (a handful of
-    // transactions of the slot in flight are lost). Fix belongs in src/sources/rpc/source.ts (add to
-    // `recent` after emitting); until then this case is a known failure, reported instead of hidden.
-    const todo = source === 'rpc' ? 'rpc source: in-flight getTransaction signatures are lost on reconnect (src/sources/rpc/source.ts)' : undefined;
-    test(`${kind} database, ${source} source`, { skip: kind === 'server' ? serverSkip : undefined, todo, timeout: 90_000 }, async () => {
+    test(`${kind} database, ${source} source`, { skip: kind === 'server' ? serverSkip : undefined, timeout: 90_000 }, async () => {
       const src = source === 'rpc' ? await rpcSetup() : await geyserSetup();
       const db = await storage(kind);
       try {

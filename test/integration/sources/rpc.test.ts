@@ -9,7 +9,7 @@ import pino from 'pino';
 import { createRpcSource, JsonRpcHttpClient, RpcSource, type RpcSourceOptions } from '../../../src/sources/rpc/index.ts';
 import { setLogger, log } from '../../../src/core/logger.ts';
 import { startRpcTestServer, type RpcTestServer } from '../../servers/rpc-server.ts';
-import { loadRpcFixtures, signatureOf, synthesize, failed, type RpcTx } from '../../servers/ledger.ts';
+import { accountKeysOf, loadRpcFixtures, signatureOf, synthesize, failed, type RpcTx } from '../../servers/ledger.ts';
 import { waitUntil } from '../../servers/wait.ts';
 import { duplicates, runSource, LAUNCHLAB, PUMP } from './helpers.ts';
 
@@ -87,6 +87,55 @@ describe('rpc source', { skip }, () => {
       const whileAway = run.out.items.flatMap((item, i) => (item.kind === 'tx' && item.tx.slot >= 3_000 && item.tx.slot < 4_000 ? [i] : []));
       assert.equal(whileAway.length, 45);
       assert.ok(whileAway.every((i) => i > gapAt), 'what was published while disconnected comes after the gap report');
+    } finally {
+      await run.stop();
+      await server.close();
+    }
+  });
+
+  test('transactions whose getTransaction is cut by a dropped connection are fetched again after the reconnect', async () => {
+    const server = await startRpcTestServer({ transactions: make(3, 1_000) });
+    const src = source(server);
+    const checkpoint = { slot: 1_000, signature: signatureOf(server.transactions()[2]!) };
+    const run = runSource(src, checkpoint);
+    try {
+      await server.waitForSubscriptions(2);
+      server.publish(make(9, 2_000));
+      await run.until((c) => c.signatures.length >= 9, 'the live phase');
+      server.publish(make(12, 3_000)); // notified, then their getTransaction hangs until the connection is gone
+      server.stall(true);
+      await waitUntil(() => server.stats.inFlight >= 1, 'getTransaction in flight');
+      server.dropConnections();
+      server.stall(false);
+      await waitUntil(() => src.stats.reconnects >= 1 && server.activeSubscriptions() === 2, 'reconnect');
+      server.publish(make(6, 4_000));
+      const expected = truth(server, checkpoint.signature);
+      await run.until((c) => new Set(c.signatures).size >= expected.length, 'every transaction, the cut ones too', 10_000);
+      await new Promise((r) => setTimeout(r, 500)); // a late duplicate would show up here
+      assertExactlyOnce(run.out.signatures, expected);
+    } finally {
+      await run.stop();
+      await server.close();
+    }
+  });
+
+  test("a checkpoint of one program: the other program's transactions later in the checkpoint's slot are not lost", async () => {
+    const history = make(60, 1_000, 10);
+    const only = (tx: RpcTx, program: string) => accountKeysOf(tx).includes(program) && !accountKeysOf(tx).includes(program === PUMP ? LAUNCHLAB : PUMP);
+    // A transaction of one program followed, in its slot, by one of the other program only.
+    const at = history.findIndex((tx, i) => [PUMP, LAUNCHLAB].some((p) => only(tx, p) && history.slice(i + 1).some((u) => u.slot === tx.slot && only(u, p === PUMP ? LAUNCHLAB : PUMP) && !failed(u))));
+    assert.ok(at >= 0, 'the synthesized history mixes both programs within a slot');
+    const server = await startRpcTestServer({ transactions: history });
+    const checkpoint = { slot: history[at]!.slot, signature: signatureOf(history[at]!) };
+    const run = runSource(source(server), checkpoint);
+    try {
+      const expected = truth(server, checkpoint.signature);
+      await run.until((c) => expected.every((sig) => c.signatures.includes(sig)), 'everything after the checkpoint');
+      await new Promise((r) => setTimeout(r, 300));
+      // Transactions before the checkpoint may come again only from the checkpoint's own slot (harmless: natural keys).
+      const before = new Set(history.slice(0, at + 1).filter((t) => t.slot < checkpoint.slot || signatureOf(t) === checkpoint.signature).map(signatureOf));
+      assert.deepEqual(run.out.signatures.filter((sig) => before.has(sig)), [], 'nothing older than the checkpoint slot, not the checkpoint itself');
+      assert.deepEqual(duplicates(run.out.signatures), [], 'no signature yielded twice');
     } finally {
       await run.stop();
       await server.close();
