@@ -1,6 +1,7 @@
 /**
  * normalize + decode throughput on one core, per input format, over the shared fixture mix, plus decode alone on
- * ready RawTx. `npm run bench:decode [-- --json] [-- --seconds N]`. base64 inputs are the fixtures' own base64
+ * ready RawTx. `npm run bench:decode [-- --json] [-- --seconds N] [-- --format base64|json|jsonParsed]` (--format
+ * measures that one format and skips decode-only: for profiling). base64 inputs are the fixtures' own base64
  * entries plus the json ones re-serialized to wire bytes (bench/wire.ts). Rates are per CPU-second of the process
  * (stable when other processes share the cores) and per wall-clock second; "every key new" clears the base58
  * key memo before each transaction.
@@ -74,8 +75,15 @@ function main(): void {
   const json = process.argv.includes('--json');
   const secondsArg = process.argv.indexOf('--seconds');
   const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 3;
+  const formatArg = process.argv.indexOf('--format');
+  const only = formatArg > 0 ? process.argv[formatArg + 1] : undefined;
   const sets = corpus();
-  const formats = (Object.keys(sets) as Format[]).map((format) => ({
+  if (only !== undefined && !(only in sets)) {
+    console.error(`--format must be one of ${Object.keys(sets).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const formats = (Object.keys(sets) as Format[]).filter((f) => only === undefined || f === only).map((format) => ({
     format,
     inputs: sets[format].length,
     ...measure(sets[format], seconds, (input) => decodeTransaction(normalizeRpcTransaction(input))),
@@ -86,14 +94,14 @@ function main(): void {
     }),
   }));
   // What a source that already holds RawTx (the simulator) pays: plain copies, every instruction's bytes in hand.
-  const rawTxs: RawTx[] = Object.values(sets).flatMap((inputs) => inputs.map((input) => structuredClone(normalizeRpcTransaction(input))));
-  const decodeOnly = { inputs: rawTxs.length, ...measure(rawTxs, seconds, (tx) => decodeTransaction(tx)) };
+  const rawTxs: RawTx[] = only !== undefined ? [] : Object.values(sets).flatMap((inputs) => inputs.map((input) => structuredClone(normalizeRpcTransaction(input))));
+  const decodeOnly = only !== undefined ? null : { inputs: rawTxs.length, ...measure(rawTxs, seconds, (tx) => decodeTransaction(tx)) };
   if (json) {
     const row = (r: Rate & { inputs: number }) => ({ tx_per_s: r.txPerS, wall_tx_per_s: r.wallTxPerS, inputs: r.inputs });
     console.log(
       JSON.stringify({
         formats: formats.map((f) => ({ format: f.format, ...row(f), cold_keys_tx_per_s: f.coldKeys.txPerS })),
-        decode_only: row(decodeOnly),
+        ...(decodeOnly && { decode_only: row(decodeOnly) }),
       }),
     );
     return;
@@ -104,7 +112,7 @@ function main(): void {
       `${name.padEnd(26)} ${String(r.inputs).padStart(7)}   ${r.txPerS.toLocaleString('en-US').padStart(19)}   ${(cold?.txPerS.toLocaleString('en-US') ?? '-').padStart(13)}   ${r.wallTxPerS.toLocaleString('en-US').padStart(15)}`,
     );
   for (const f of formats) line(f.format, f, f.coldKeys);
-  line('RawTx (decode only)', decodeOnly, null);
+  if (decodeOnly) line('RawTx (decode only)', decodeOnly, null);
 }
 
 main();
