@@ -1,7 +1,7 @@
 import type { RawInnerInstructions, RawInstruction, RawTx } from '../../core/rawtx.ts';
 import { base58Decode, base58Encode, base64Decode, isBase58 } from './bytes.ts';
 import { NormalizeError } from './errors.ts';
-import { arr, checkIndices, int, intList, isObj, obj, optArr, str, strList, tokenBalances, u64, u64List, type Obj } from './shape.ts';
+import { arr, checkedStrList, checkIndices, int, intList, isObj, obj, optArr, str, strList, tokenBalances, u64, u64List, type Obj } from './shape.ts';
 import { parseWireTransaction } from './wire.ts';
 
 /** Where a transaction sits when its own object does not say (blockSubscribe / getBlock entries). */
@@ -32,6 +32,7 @@ export function normalizeRpcTransaction(value: unknown, context: TxContext = {})
   const postTokenBalances = tokenBalances(m.postTokenBalances, 'meta.postTokenBalances');
   checkIndices(body.accountKeys.length, body.instructions, innerInstructions, [preTokenBalances, postTokenBalances]);
   const logs = m.logMessages;
+  const preBalances = u64List(m.preBalances, 'meta.preBalances');
   return {
     signature: body.signature,
     slot: int(slot, 'slot'),
@@ -45,11 +46,11 @@ export function normalizeRpcTransaction(value: unknown, context: TxContext = {})
     version: body.version,
     instructions: body.instructions,
     innerInstructions,
-    logMessages: logs === null || logs === undefined ? null : strList(logs, 'meta.logMessages'),
+    logMessages: logs === null || logs === undefined ? null : checkedStrList(logs, 'meta.logMessages'),
     err: m.err ?? null,
     fee: u64(m.fee ?? 0, 'meta.fee'),
-    preBalances: u64List(m.preBalances, 'meta.preBalances'),
-    postBalances: u64List(m.postBalances, 'meta.postBalances'),
+    preBalances,
+    postBalances: u64List(m.postBalances, 'meta.postBalances', { raw: m.preBalances, values: preBalances }),
     preTokenBalances,
     postTokenBalances,
   };

@@ -59,10 +59,18 @@ export function u64(v: unknown, what: string, index = -1, field = ''): bigint {
   throw new NormalizeError('bad_shape', `${label(what, index, field)} is not an exact unsigned integer`);
 }
 
-export function u64List(v: unknown, what: string): bigint[] {
+/**
+ * A list of u64. `like` (an earlier list: raw input and its result) lends its bigint wherever the raw value is
+ * the same: most accounts' post balance equals their pre balance, and BigInt() per element is a visible cost.
+ */
+export function u64List(v: unknown, what: string, like?: { raw: unknown; values: bigint[] }): bigint[] {
   const list = optArr(v, what);
   const out = new Array<bigint>(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = u64(list[i], what, i);
+  const likeRaw = like !== undefined && Array.isArray(like.raw) && like.raw.length === list.length ? like.raw : null;
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    out[i] = likeRaw !== null && likeRaw[i] === x ? like!.values[i]! : u64(x, what, i);
+  }
   return out;
 }
 
@@ -75,6 +83,16 @@ export function intList(v: unknown, what: string, index = -1, field = ''): numbe
     out[i] = typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 ? x : int(x, label(what, index, field), i);
   }
   return out;
+}
+
+/**
+ * The input itself once every element is checked to be a string: log lines are only read, and copying a few
+ * dozen of them per transaction is pure garbage.
+ */
+export function checkedStrList(v: unknown, what: string): string[] {
+  const list = arr(v, what);
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'string') str(list[i], what, i);
+  return list as string[];
 }
 
 /** A list of strings (keys, log lines), copied so the RawTx does not alias the input. */
