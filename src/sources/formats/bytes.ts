@@ -1,7 +1,7 @@
 import { base58Decode as decode58 } from '../../core/base58.ts';
 import { NormalizeError } from './errors.ts';
 
-export { base58Encode, isBase58 } from '../../core/base58.ts';
+export { base58Encode } from '../../core/base58.ts';
 
 /** base58 that throws a NormalizeError instead of returning null. */
 export function base58Decode(text: string): Uint8Array {

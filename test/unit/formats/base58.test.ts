@@ -72,7 +72,7 @@ describe('base58 (table encoder, deferred-carry decoder) against the bs58 packag
   });
 });
 
-describe('base58 instruction data (decoded on first read)', () => {
+describe('base58 instruction data', () => {
   const key = (n: number) => bs58.encode(Buffer.alloc(32, n));
   const tx = (data: string) => ({
     slot: 1,
@@ -92,7 +92,7 @@ describe('base58 instruction data (decoded on first read)', () => {
     assert.deepEqual(ix.data, Uint8Array.of(1, 2));
   });
 
-  it('invalid base58 still fails at normalization, not at first read, short or long', () => {
+  it('invalid base58 fails at normalization, short or long', () => {
     for (const bad of ['3yZe0', `${bs58.encode(randomBytes(100))}0`]) {
       assert.throws(
         () => normalizeRpcTransaction(tx(bad)),
