@@ -5,24 +5,28 @@ import type { LiveFeed } from '../feed/live-feed.ts';
 import type { CommittedBatch } from './commit.ts';
 
 /**
- * Runs after a batch committed. Hooks see only committed data, run one batch at a time in commit order,
- * and may fail without stopping ingestion (the data is stored; the cache and feed catch up next time).
+ * Runs after a batch committed. Hooks see only committed data, run in commit order in the background
+ * (one round at a time, while later batches commit), and may fail without stopping ingestion (the data
+ * is stored; the cache and feed catch up next time).
  */
 export interface AfterCommitHook {
   name: string;
   run(batch: CommittedBatch): Promise<void>;
+  /**
+   * Optional: several batches that committed while the hook was busy, in commit order, in one call —
+   * for hooks that only need the latest state (fewer, larger round trips when they fall behind).
+   */
+  runMany?(batches: readonly CommittedBatch[]): Promise<void>;
 }
 
-/** Prices of the tokens the batch traded, from the database into the cache. */
+/** Prices of the tokens the batch (or the batches that piled up) traded, from the database into the cache. */
 export function cachePricesHook(db: Queryable, cache: Cache): AfterCommitHook {
-  return {
-    name: 'cache_prices',
-    run: async (batch) => {
-      const mints = new Set<string>();
-      for (const e of batch.events) if (e.type === 'trade') mints.add(e.mint);
-      await cachePricesAfterCommit(db, cache, [...mints]);
-    },
+  const runMany = async (batches: readonly CommittedBatch[]): Promise<void> => {
+    const mints = new Set<string>();
+    for (const b of batches) for (const e of b.events) if (e.type === 'trade') mints.add(e.mint);
+    await cachePricesAfterCommit(db, cache, [...mints]);
   };
+  return { name: 'cache_prices', run: (batch) => runMany([batch]), runMany };
 }
 
 /** The batch's launches, trades and graduations to the live feed (API `/stream`). */

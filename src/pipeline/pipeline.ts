@@ -13,6 +13,9 @@ import type { AfterCommitHook } from './hooks.ts';
 import { retrying } from './retry.ts';
 import { emptyStats, type PipelineStats } from './status.ts';
 
+/** Committed batches that may wait for the after-commit hooks before the pipeline waits for them. */
+const MAX_HOOK_BACKLOG = 4;
+
 /** Decoded items between two event-loop turns while a batch fills (a power of two). */
 const DECODE_TURN_EVERY = 32;
 
@@ -39,12 +42,17 @@ export interface PipelineOptions {
  *  - at most one batch is formed ahead while the previous one commits; when the database fails with a
  *    retryable error the batch is held and retried with backoff and nothing more is pulled from the
  *    source (memory stays bounded, the source's own queue applies backpressure to the transport);
- *  - after-commit hooks run in commit order, one batch at a time, and cannot fail the pipeline.
+ *  - after-commit hooks run in the background in commit order (at most MAX_HOOK_BACKLOG batches behind)
+ *    and cannot fail the pipeline.
  */
 export class Pipeline {
   readonly stats: PipelineStats = emptyStats();
   readonly checkpointName: string;
   private readonly writer: EventWriter;
+  /** Committed batches waiting for the next hook round, the round in progress, and the whole drain. */
+  private readonly hookBacklog: CommittedBatch[] = [];
+  private hookRound: Promise<void> | null = null;
+  private hooksRunning: Promise<void> | null = null;
 
   constructor(private readonly opts: PipelineOptions) {
     this.checkpointName = opts.checkpointName ?? opts.source.name;
@@ -58,7 +66,6 @@ export class Pipeline {
     log().info({ source: this.checkpointName, checkpoint }, checkpoint ? 'resuming from checkpoint' : 'no checkpoint: starting from the source\'s beginning');
     const decoded = this.decode(this.opts.source.stream({ checkpoint, signal }));
     const it = batches(decoded, { maxItems: this.opts.maxBatchRows, maxWaitMs: this.opts.maxBatchWaitMs, weight: itemWeight })[Symbol.asyncIterator]();
-    let hooksDone: Promise<void> = Promise.resolve();
     try {
       let next = it.next();
       for (;;) {
@@ -68,15 +75,14 @@ export class Pipeline {
         next = it.next();
         next.catch(() => undefined); // awaited next round; do not let it count as unhandled meanwhile
         const committed = await this.commit(r.value);
-        await hooksDone;
-        hooksDone = this.afterCommit(committed);
+        await this.afterCommit(committed);
         if (signal.aborted) break;
         // The embedded database answers in microtasks: without a macrotask turn per batch, timers (the
         // status line, batch windows, jobs) and the API's sockets would starve while ingestion is busy.
         await yieldToEventLoop();
       }
     } finally {
-      await hooksDone;
+      await this.hooksRunning;
       await it.return?.(undefined);
     }
     return this.stats;
@@ -141,10 +147,33 @@ export class Pipeline {
     if (s.lastBlockTime !== null) wallClockLag.set({ source }, Math.max(0, Date.now() / 1000 - s.lastBlockTime));
   }
 
+  /**
+   * Hands a committed batch to the hooks without waiting for them: they run in the background, in
+   * commit order, while the next batches commit. Batches that pile up while a round runs go to the next
+   * round together (a hook with `runMany` takes them in one call); only when
+   * {@link MAX_HOOK_BACKLOG} batches wait does the pipeline wait for the round in progress.
+   */
   private async afterCommit(batch: CommittedBatch): Promise<void> {
+    if ((this.opts.hooks ?? []).length === 0) return;
+    while (this.hookBacklog.length >= MAX_HOOK_BACKLOG && this.hookRound) await this.hookRound;
+    this.hookBacklog.push(batch);
+    this.hooksRunning ??= this.drainHooks();
+  }
+
+  private async drainHooks(): Promise<void> {
+    while (this.hookBacklog.length > 0) {
+      this.hookRound = this.runHooks(this.hookBacklog.splice(0));
+      await this.hookRound;
+    }
+    this.hookRound = null;
+    this.hooksRunning = null;
+  }
+
+  private async runHooks(batches: CommittedBatch[]): Promise<void> {
     for (const hook of this.opts.hooks ?? []) {
       try {
-        await hook.run(batch);
+        if (hook.runMany) await hook.runMany(batches);
+        else for (const b of batches) await hook.run(b);
       } catch (err) {
         log().warn({ hook: hook.name, err: errorMessage(err) }, 'after-commit hook failed (data is stored; continuing)');
       }

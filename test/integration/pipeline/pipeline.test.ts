@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { CommittedBatch } from '../../../src/pipeline/commit.ts';
+import type { AfterCommitHook } from '../../../src/pipeline/hooks.ts';
 import { runPipeline } from '../../../src/pipeline/pipeline.ts';
 import { expectedTradeKeySet, SimulateSource, simulatedTransactions, type SimulateOptions } from '../../../src/sources/simulate/index.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../../../src/sources/types.ts';
@@ -69,6 +71,37 @@ forEachDbTarget((target) => {
       await runPipeline({ source: listSource('list', items), db, maxBatchRows: 50, maxBatchWaitMs: 20, signal: new AbortController().signal });
       const again = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM quarantine');
       assert.equal(again.rows[0]!.n, '2', 'quarantine is idempotent');
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('after-commit hooks: every committed batch once, in commit order, in the background; a slow hook gets the backlog in one call, bounded', async () => {
+    const db = await openTestDb(target);
+    try {
+      const perBatch: CommittedBatch[] = [];
+      const rounds: CommittedBatch[][] = [];
+      const slowMany: AfterCommitHook = {
+        name: 'slow',
+        run: () => Promise.reject(new Error('runMany is preferred')),
+        runMany: async (batches) => {
+          rounds.push([...batches]);
+          await new Promise((r) => setTimeout(r, 40));
+        },
+      };
+      const ordinary: AfterCommitHook = { name: 'ordinary', run: async (b) => void perBatch.push(b) };
+      const stats = await runPipeline({
+        source: new SimulateSource({ ...SIM, count: 400 }), db, maxBatchRows: 40, maxBatchWaitMs: 20,
+        signal: new AbortController().signal, hooks: [slowMany, ordinary],
+      });
+      // All delivered before runPipeline resolves, each batch once, in commit order.
+      assert.equal(perBatch.length, stats.batches);
+      assert.deepEqual(rounds.flat(), perBatch);
+      assert.equal(perBatch.reduce((n, b) => n + b.txs, 0), 400);
+      for (let i = 1; i < perBatch.length; i++) assert.ok(perBatch[i]!.committedAtMs >= perBatch[i - 1]!.committedAtMs);
+      // The slow hook fell behind: batches were coalesced, never more than the backlog bound per call.
+      assert.ok(rounds.length < stats.batches, `${rounds.length} rounds for ${stats.batches} batches`);
+      assert.ok(rounds.every((r) => r.length >= 1 && r.length <= 4), JSON.stringify(rounds.map((r) => r.length)));
     } finally {
       await db.close();
     }
