@@ -352,9 +352,11 @@ export class TxWriter {
 
   /** Plain flavour: the day partitions a batch needs (backfills reach days the scheduler never created). */
   private async ensurePartitions(trades: readonly TradeEvent[]): Promise<void> {
-    const days = new Set<string>();
-    for (const t of trades) days.add(new Date(t.blockTime! * 1000).toISOString().slice(0, 10));
-    const missing = [...days].filter((d) => !this.known.partitionDays.has(d) && !this.learned.partitionDays.has(d)).sort();
+    // Day numbers first: one date string per distinct day, not one per trade.
+    const dayNumbers = new Set<number>();
+    for (const t of trades) dayNumbers.add(Math.floor(t.blockTime! / 86_400));
+    const days = [...dayNumbers].map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10));
+    const missing = days.filter((d) => !this.known.partitionDays.has(d) && !this.learned.partitionDays.has(d)).sort();
     if (missing.length === 0) return;
     for (const d of missing) {
       // Day by day: a batch spanning a backfill and live data must not create every day in between.
