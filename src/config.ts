@@ -29,7 +29,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'one of trace|debug|info|warn|error|fatal|silent' }).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'pretty or json' }).optional(),
   BATCH_MAX_ROWS: intFromEnv(1, 100_000).default(5000),
-  BATCH_MAX_WAIT_MS: intFromEnv(1, 60_000).default(200),
+  BATCH_MAX_WAIT_MS: intFromEnv(1, 60_000).default(50),
   SOLANA_RPC_URL: urlWith(['http:', 'https:']).optional(),
   SOLANA_WS_URL: urlWith(['ws:', 'wss:']).optional(),
   YELLOWSTONE_URL: urlWith(['http:', 'https:']).optional(),
