@@ -12,12 +12,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import bs58 from 'bs58';
-import pg from 'pg';
 import type { TradeEvent } from '../src/core/events.ts';
 import { openDb } from '../src/db/index.ts';
 import { TRADE_COLUMNS, tradeRow } from '../src/db/trades.ts';
 import type { CopyCell, Db } from '../src/db/types.ts';
 import { EventWriter } from '../src/db/writer.ts';
+import { createScratchDatabase } from '../src/db/scratch.ts';
 
 interface BackendResult {
   backend: 'server' | 'embedded';
@@ -125,28 +125,16 @@ async function runBackend(backend: BackendResult['backend'], db: Db, trades: rea
 }
 
 async function benchServer(trades: readonly TradeEvent[]): Promise<BackendResult> {
-  const name = `megatron_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: SERVER_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(SERVER_URL, 'megatron_bench');
   try {
-    const db = await openDb({ databaseUrl: url.toString() });
+    const db = await openDb({ databaseUrl: scratch.url });
     try {
       return await runBackend('server', db, trades);
     } finally {
       await db.close();
     }
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 

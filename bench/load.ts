@@ -16,7 +16,6 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import pg from 'pg';
 import { getCandles } from '../src/analytics/candles/query.ts';
 import { refreshCandles } from '../src/analytics/candles/refresh.ts';
 import { applyTokenBalances } from '../src/analytics/holders/balances.ts';
@@ -39,6 +38,7 @@ import type { Db } from '../src/db/types.ts';
 import { EventWriter } from '../src/db/writer.ts';
 import { MemoryLiveFeed, type LiveFeed } from '../src/feed/live-feed.ts';
 import { holderBalances, signature, syntheticMarket, type MarketToken } from '../test/e2e/api/market.ts';
+import { createScratchDatabase } from '../src/db/scratch.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -83,34 +83,22 @@ async function openSystem(): Promise<System> {
   if (opts.embedded || !config.databaseUrl) {
     return { db: await openDb({ inMemory: true }), backend: 'embedded' };
   }
-  const name = `megatron_load_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: config.databaseUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(config.databaseUrl);
-  url.pathname = `/${name}`;
-  const db = await openDb({ databaseUrl: url.toString(), maxConnections: 16 });
+  const scratch = await createScratchDatabase(config.databaseUrl, 'megatron_load');
+  const db = await openDb({ databaseUrl: scratch.url, maxConnections: 16 });
   await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch(() => undefined);
   // Without FORCE first: closing pools may still be saying goodbye, and a forced drop would terminate those
   // sessions under them (an error event on an already-closed pool).
   const dropDatabase = async () => {
     for (let attempt = 0; attempt < 20; attempt++) {
       try {
-        return await admin(`DROP DATABASE IF EXISTS ${name}`);
+        return await scratch.drop(false);
       } catch {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   };
-  return { db, backend: 'server', url: url.toString(), dropDatabase };
+  return { db, backend: 'server', url: scratch.url, dropDatabase };
 }
 
 /** Read popularity: a few tokens get most of the traffic, as on a real launchpad (index ∝ r²). */

@@ -22,6 +22,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { openDb } from '../../src/db/index.ts';
 import type { Db, OpenDbOptions } from '../../src/db/types.ts';
+import { createScratchDatabase } from '../../src/db/scratch.ts';
 
 export type DbTargetName = 'pglite' | 'pglite-socket' | 'postgres';
 
@@ -107,27 +108,14 @@ async function openSocketDb(options: Pick<OpenDbOptions, 'migrate' | 'flavour'>)
 }
 
 async function openPostgresDb(options: Pick<OpenDbOptions, 'migrate' | 'flavour'>): Promise<TestDb> {
-  const name = `megatron_test_${uniqueSuffix()}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const drop = () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  const scratch = await createScratchDatabase(POSTGRES_ADMIN_URL, 'megatron_test');
+  const drop = () => scratch.drop();
   try {
-    const db = await openDb({ databaseUrl: url.toString(), maxConnections: 2, ...options });
-    return withCleanup(db, 'postgres', url.toString(), drop);
+    const db = await openDb({ databaseUrl: scratch.url, maxConnections: 2, ...options });
+    return withCleanup(db, 'postgres', scratch.url, drop);
   } catch (err) {
     await drop();
     throw err;
-  }
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }
 

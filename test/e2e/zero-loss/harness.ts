@@ -8,12 +8,12 @@ import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { openDb } from '../../../src/db/index.ts';
 import { simulatedTransactions, toRpcJson, tradeKeyString, type SimulateOptions } from '../../../src/sources/simulate/index.ts';
-import { POSTGRES_ADMIN_URL, uniqueSuffix } from '../../helpers/db.ts';
+import { POSTGRES_ADMIN_URL } from '../../helpers/db.ts';
 import type { RpcTx } from '../../servers/ledger.ts';
 import { assertExactlyOnce, storedTradeKeys } from '../../integration/pipeline/keys.ts';
+import { createScratchDatabase } from '../../../src/db/scratch.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
@@ -143,20 +143,8 @@ export async function waitForTotal(monitors: Monitor[], n: number, timeoutMs = 3
 
 /** A fresh database on the shared server (dropped by `drop`). */
 export async function serverDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `megatron_zl_${uniqueSuffix()}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  const scratch = await createScratchDatabase(POSTGRES_ADMIN_URL, 'megatron_zl');
+  return { url: scratch.url, drop: () => scratch.drop() };
 }
 
 /** An empty embedded data directory (removed by `remove`). */
