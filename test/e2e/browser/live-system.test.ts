@@ -87,9 +87,13 @@ describe('dashboard over a running `megatron run` (simulated market)', { skip },
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     // Wait for a hot set (scored, or by activity before the first scoring run) with traded tokens.
     await until('hot tokens', async () => {
+      if (child.exitCode !== null) throw new Error(`megatron run exited with ${child.exitCode}`);
       const hot = (await (await fetch(`${base}/tokens/hot?limit=5`)).json()) as { data: Array<{ trades_24h: number }> };
       return hot.data.length >= 5 && hot.data[0]!.trades_24h >= 5 ? true : undefined;
-    }, 150_000);
+    }, 150_000).catch((err: Error) => {
+      // The child's own words are the only clue when it never became ready: put them in the failure.
+      throw new Error(`${err.message}; megatron run (exit code ${child.exitCode}) printed:\n${output.slice(-4000)}`);
+    });
     mkdirSync(ARTIFACTS, { recursive: true });
     profile = mkdtempSync(path.join(os.tmpdir(), 'megatron-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
