@@ -3,6 +3,7 @@ import { NormalizeError, normalizeAnyTransaction } from '../formats/index.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
 import { readJsonRecords } from './records.ts';
 import { ResumeFilter } from './resume.ts';
+import { sleep } from '../backoff.ts';
 
 export { readJsonRecords, scanJsonRecords } from './records.ts';
 export { ResumeFilter } from './resume.ts';
@@ -80,16 +81,4 @@ function toItems(text: string, where: string): SourceItem[] {
     }
   }
   return items;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Checkpoint, SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
 import { Market, type MarketOptions, type SimTx } from './market.ts';
+import { sleep } from '../backoff.ts';
 
 export interface SimulateOptions extends Partial<MarketOptions> {
   /** Transactions per second of wall clock; `Infinity` = as fast as the consumer pulls. */
@@ -75,16 +76,4 @@ export function createPacer(rate: number | undefined, signal: AbortSignal): () =
     const wait = startedAt + (n * 1000) / rate - Date.now();
     if (wait > 1) await sleep(wait, signal);
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { DB_TARGETS, openTestDb, type TestDb } from '../../helpers/db.ts';
 import { startApi, type ApiHarness } from '../api/harness.ts';
+import { ARTIFACTS, chromiumMissing, launchChromium, type Browser } from './chromium.ts';
 import { key, signature, syntheticMarket, SOL_MINT } from '../api/market.ts';
 
 /**
@@ -15,17 +13,14 @@ import { key, signature, syntheticMarket, SOL_MINT } from '../api/market.ts';
  * a running API over a database holding a simulated market. Each page is checked for real content and
  * saved as a screenshot in test-artifacts/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
-const skip = existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium); browser tests skipped`;
+const skip = chromiumMissing;
 
 describe('dashboard in Chromium', { skip }, () => {
   let db: TestDb;
   let api: ApiHarness;
   let base: string;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Browser | undefined;
   const pageErrors: string[] = [];
 
   before(async () => {
@@ -33,18 +28,11 @@ describe('dashboard in Chromium', { skip }, () => {
     api = await startApi(db, { market: syntheticMarket({ tokens: 14, tradesPerToken: 80 }) });
     await api.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(path.join(os.tmpdir(), 'megatron-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
+    context = browser.context;
   });
   after(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await api?.close();
     await db?.close();
   });

@@ -1,22 +1,20 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { POSTGRES_ADMIN_URL, uniqueSuffix } from '../../helpers/db.ts';
+import type { BrowserContext } from 'playwright-core';
+import { createScratchDatabase, type ScratchDatabase } from '../../../src/db/scratch.ts';
+import { POSTGRES_ADMIN_URL } from '../../helpers/db.ts';
+import { ARTIFACTS, chromiumMissing, launchChromium, type Browser } from './chromium.ts';
 
 /**
  * The whole system as a user runs it: `megatron run` (simulate source → pipeline → PostgreSQL, jobs, API)
  * in its own process, and the dashboard in Chromium reading what it indexed — live.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
 
 async function postgresReachable(): Promise<boolean> {
   const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 });
@@ -29,21 +27,10 @@ async function postgresReachable(): Promise<boolean> {
     await c.end().catch(() => undefined);
   }
 }
-const skip = !existsSync(CHROMIUM)
-  ? `Chromium not found at ${CHROMIUM} (apt-get install -y chromium); browser tests skipped`
-  : !(await postgresReachable())
+const skip = chromiumMissing
+  ?? (!(await postgresReachable())
     ? `PostgreSQL unreachable at ${POSTGRES_ADMIN_URL}; live-system browser test skipped`
-    : undefined;
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+    : undefined);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,21 +53,19 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 }
 
 describe('dashboard over a running `megatron run` (simulated market)', { skip }, () => {
-  const dbName = `megatron_test_live_${uniqueSuffix()}`;
+  let scratch: ScratchDatabase | undefined;
   let child: ChildProcess;
   let base: string;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Browser | undefined;
   let output = '';
 
   before(async () => {
-    await admin(`CREATE DATABASE ${dbName}`);
-    const url = new URL(POSTGRES_ADMIN_URL);
-    url.pathname = `/${dbName}`;
+    scratch = await createScratchDatabase(POSTGRES_ADMIN_URL, 'megatron_test_live');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, [path.join(repoRoot, 'bin/megatron.js'), 'run', '--source', 'simulate', '--rate', '150', '--no-status'], {
-      env: { ...process.env, DATABASE_URL: url.toString(), REDIS_URL: '', API_HOST: '127.0.0.1', API_PORT: String(port), LOG_FORMAT: 'json', LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: scratch.url, REDIS_URL: '', API_HOST: '127.0.0.1', API_PORT: String(port), LOG_FORMAT: 'json', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -95,23 +80,16 @@ describe('dashboard over a running `megatron run` (simulated market)', { skip },
       // The child's own words are the only clue when it never became ready: put them in the failure.
       throw new Error(`${err.message}; megatron run (exit code ${child.exitCode}) printed:\n${output.slice(-4000)}`);
     });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(path.join(os.tmpdir(), 'megatron-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
+    context = browser.context;
   });
   after(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     if (child && child.exitCode === null) {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await scratch?.drop();
   });
 
   test('markets, token and system pages show the indexed market, and trades stream in live', async () => {
