@@ -7,6 +7,8 @@
  *   npm run bench:compression -- [--trades 1000000] [--days 11] [--seed 7] [--candles] [--json]
  *
  * --candles also materializes and compresses the candle aggregates (slow: every 1m bucket of the history).
+ * --what-if also measures the same trades with other column types (bench/compression-what-if.ts) and the
+ * ceiling the incompressible signature puts on any trade row's ratio.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,8 +16,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { refreshCandles } from '../src/analytics/candles/refresh.ts';
 import { openDb } from '../src/db/index.ts';
-import { compressionReport, formatCompression, textTable } from '../src/ops/compression.ts';
+import { compressionReport, formatCompression, textTable, type HypertableCompression } from '../src/ops/compression.ts';
+import type { Db } from '../src/db/types.ts';
 import { fillSimulatedHistory } from '../src/ops/history.ts';
+import { measureVariants, type WhatIfRow } from './compression-what-if.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,6 +27,7 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '11' },
     seed: { type: 'string', default: '7' },
     candles: { type: 'boolean', default: false },
+    'what-if': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -49,6 +54,7 @@ try {
     }
   }
   const report = await compressionReport(db);
+  const whatIf = args['what-if'] ? await whatIfReport(db, report.hypertables.find((h) => h.relation === 'transactions')!, Number(stored.n)) : null;
   const summary = {
     trades: Number(stored.n), tokens: Number(stored.tokens), transactions: history.transactions,
     first: history.first.toISOString(), last: history.last.toISOString(),
@@ -56,14 +62,33 @@ try {
     fill_seconds: Math.round(fillSeconds), compress_seconds: Math.round(compressSeconds),
   };
   if (args.json) {
-    process.stdout.write(JSON.stringify({ ...summary, hypertables: report.hypertables }) + '\n');
+    process.stdout.write(JSON.stringify({ ...summary, hypertables: report.hypertables, ...(whatIf ? { what_if: whatIf } : {}) }) + '\n');
   } else {
     process.stdout.write(textTable(['trades', 'tokens', 'span (days)', 'first', 'last', 'fill s', 'compress s'], [[
       String(summary.trades), String(summary.tokens), summary.days.toFixed(2), summary.first, summary.last,
       String(summary.fill_seconds), String(summary.compress_seconds),
-    ]]) + '\n' + formatCompression(report));
+    ]]) + '\n' + formatCompression(report) + (whatIf ? '\n' + formatWhatIf(whatIf) : ''));
   }
 } finally {
   await db.close();
   await rm(dir, { recursive: true, force: true });
+}
+
+/** The stored row next to its variants, and each row's ceiling: its before-size over the signature's after-size. */
+async function whatIfReport(db: Db, trades: HypertableCompression, rows: number) {
+  const stored: WhatIfRow = {
+    variant: 'as stored', signatureBytes: false, note: 'base58 TEXT keys, NUMERIC(20,0) u64, NUMERIC prices (the schema of issue #2)',
+    beforeBytesPerRow: trades.beforeBytes! / rows, afterBytesPerRow: trades.afterBytes! / rows, ratio: trades.ratio!,
+  };
+  const variants = await measureVariants(db);
+  const floors = variants.filter((v) => v.variant.startsWith('key only'));
+  const floor = (v: WhatIfRow) => floors.find((f) => f.signatureBytes === v.signatureBytes)!.afterBytesPerRow;
+  return [stored, ...variants].map((v) => ({ ...v, ceiling: floors.includes(v) ? null : v.beforeBytesPerRow / floor(v) }));
+}
+
+function formatWhatIf(rows: Awaited<ReturnType<typeof whatIfReport>>): string {
+  return textTable(['trades row', 'before B/row', 'after B/row', 'ratio', 'ceiling', 'what changes'], rows.map((r) => [
+    r.variant, r.beforeBytesPerRow.toFixed(1), r.afterBytesPerRow.toFixed(1), `${r.ratio.toFixed(2)}:1`,
+    r.ceiling === null ? '-' : `${r.ceiling.toFixed(2)}:1`, r.note,
+  ]));
 }
