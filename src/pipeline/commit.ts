@@ -1,6 +1,5 @@
-import { applyTokenBalances, balanceRowsFromTx, vaultOwners, type HolderBalanceRow } from '../analytics/holders/balances.ts';
+import { applyTokenBalances } from '../analytics/holders/balances.ts';
 import type { LaunchpadEvent, Platform } from '../core/events.ts';
-import type { RawTx } from '../core/rawtx.ts';
 import type { EventWriter } from '../db/writer.ts';
 import type { Checkpoint, SourceItem } from '../sources/types.ts';
 import type { DecodedTx, PipelineItem } from './decode.ts';
@@ -28,23 +27,18 @@ export interface CommittedBatch {
   committedAtMs: number;
 }
 
-/** Quarantined transactions are kept as JSON: instruction data as base64, amounts as exact decimal text. */
-export function rawTxJson(tx: RawTx): string {
-  return JSON.stringify(tx, (_k, v: unknown) =>
-    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
-  );
-}
-
 /**
  * Slot order, stable: transactions of one slot keep the source's order (block order for Yellowstone,
  * chain order for the others), so each mint's events are written in chain order even when a source
  * (RPC reconcile) delivers an older transaction late.
  */
 function inSlotOrder(txs: DecodedTx[]): DecodedTx[] {
-  return txs.map((t, i) => [t, i] as const).sort((a, b) => a[0].tx.slot - b[0].tx.slot || a[1] - b[1]).map(([t]) => t);
+  // Almost every batch arrives in slot order already: no sort (and no index pairs) then.
+  let sorted = true;
+  for (let i = 1; i < txs.length && sorted; i++) sorted = txs[i - 1]!.slot <= txs[i]!.slot;
+  if (sorted) return txs;
+  return txs.map((t, i) => [t, i] as const).sort((a, b) => a[0].slot - b[0].slot || a[1] - b[1]).map(([t]) => t);
 }
-
-const mintOf = (e: LaunchpadEvent): string => e.mint;
 
 /**
  * Writes one batch in ONE database transaction: quarantine rows (unreadable records, untrusted
@@ -64,7 +58,7 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
   const ordered = inSlotOrder(txs);
   const trusted = ordered.filter((t) => t.quarantine === null);
   const events = trusted.flatMap((t) => t.events);
-  const last = ordered.at(-1)?.tx;
+  const last = ordered.at(-1);
   const candidate: Checkpoint | null = last ? { slot: last.slot, signature: last.signature } : null;
 
   const quarantined = new Map<string, number>();
@@ -81,7 +75,7 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
     }
     for (const t of ordered) {
       if (t.quarantine === null) continue;
-      await w.quarantine({ kind: 'transaction', reason: t.quarantine.reason, raw: rawTxJson(t.tx), signature: t.tx.signature, slot: t.tx.slot, source });
+      await w.quarantine({ kind: 'transaction', reason: t.quarantine.reason, raw: t.quarantine.raw, signature: t.signature, slot: t.slot, source });
       countQuarantine(t.quarantine.kind);
     }
     if (events.length > 0) {
@@ -89,7 +83,7 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
       Object.assign(tradesInserted, res.insertedByPlatform);
       countQuarantine('bad_row', res.quarantined);
     }
-    await applyTokenBalances(w.tx, holderRows(trusted));
+    await applyTokenBalances(w.tx, trusted.flatMap((t) => t.holders));
     return candidate ? w.advanceCheckpoint(source, candidate) : null;
   });
   return {
@@ -100,18 +94,8 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
     gaps,
     checkpoint,
     maxSlot: last?.slot ?? null,
-    maxBlockTime: trusted.reduce<number | null>((m, t) => (t.tx.blockTime !== null && (m === null || t.tx.blockTime > m) ? t.tx.blockTime : m), null),
+    maxBlockTime: trusted.reduce<number | null>((m, t) => (t.blockTime !== null && (m === null || t.blockTime > m) ? t.blockTime : m), null),
     receivedAtMs: txs.map((t) => t.receivedAtMs),
     committedAtMs: Date.now(),
   };
-}
-
-/** Exact post-transaction balances of the mints each transaction's events touched (vaults excluded). */
-function holderRows(txs: readonly DecodedTx[]): HolderBalanceRow[] {
-  const rows: HolderBalanceRow[] = [];
-  for (const t of txs) {
-    if (t.events.length === 0) continue;
-    rows.push(...balanceRowsFromTx(t.tx, new Set(t.events.map(mintOf)), vaultOwners(t.events)));
-  }
-  return rows;
 }

@@ -1,58 +1,128 @@
+import { balanceRowsFromTx, vaultOwners, type HolderBalanceRow } from '../analytics/holders/balances.ts';
 import type { DecodeProblem, LaunchpadEvent } from '../core/events.ts';
 import { errorMessage } from '../core/errors.ts';
 import { decodeFailures, eventsDecoded, trailingByteEvents, unknownDiscriminators } from '../core/metrics.ts';
 import type { RawTx } from '../core/rawtx.ts';
 import { decodeTransaction } from '../decoders/index.ts';
-import type { SourceItem } from '../sources/types.ts';
+import type { SourceItem, SourceStartOptions } from '../sources/types.ts';
 
-/** A source transaction with what the decoders found in it. */
+/**
+ * A source transaction reduced to what the writer stores: its events, the holder balances they touched and
+ * its position. The raw transaction is dropped here (a batch in flight holds compact rows, not whole
+ * transactions), so decoded items are also cheap to hand from a decoder thread to the writer.
+ */
 export interface DecodedTx {
   kind: 'tx';
-  tx: RawTx;
+  signature: string;
+  slot: number;
+  blockTime: number | null;
   receivedAtMs: number;
   events: LaunchpadEvent[];
+  /** Exact post-transaction balances of the mints the events touched (vaults excluded); empty when quarantined. */
+  holders: HolderBalanceRow[];
   /**
    * Why the transaction must not be trusted as decoded (a `quarantine`-severity problem such as a
-   * verification mismatch, or a decoder crash), or null. Such a transaction is quarantined whole.
+   * verification mismatch, or a decoder crash), with the raw transaction as JSON; or null. Such a
+   * transaction is quarantined whole and none of its events are stored.
    */
-  quarantine: { kind: string; reason: string } | null;
+  quarantine: { kind: string; reason: string; raw: string } | null;
 }
 
 /** What flows from the decoder stage into the batcher: decoded transactions, gaps and unreadable records. */
 export type PipelineItem = DecodedTx | Exclude<SourceItem, { kind: 'tx' }>;
 
-/** Decodes one source item; counts every problem in the metrics. Never throws. */
-export function decodeItem(item: SourceItem): PipelineItem {
+/** A source whose items arrive decoded (the decoder runs elsewhere, e.g. in a worker thread: `./decode-thread.ts`). */
+export interface DecodedSource {
+  readonly name: string;
+  decoded(opts: SourceStartOptions): AsyncIterable<PipelineItem>;
+}
+
+/** `metric\tlabel[\tlabel]` → count: a decoder thread's tally crosses to the main thread as this plain object. */
+export type DecodeTally = Record<string, number>;
+
+/** Tally keys of the decoded-events metric, built once per (platform, type) instead of once per event. */
+const eventKeys = new Map<string, string>();
+const eventKey = (program: string, type: string): string => {
+  const id = program + type;
+  let key = eventKeys.get(id);
+  if (key === undefined) eventKeys.set(id, (key = `events\t${program}\t${type}`));
+  return key;
+};
+
+/**
+ * Decoder metrics tallied in plain counters and added to the Prometheus metrics in one go
+ * ({@link DecodeCounts.flush}): cheaper than one increment per event, and a decoder thread sends its
+ * tally with each chunk (a worker's own metric registry is never scraped).
+ */
+export class DecodeCounts {
+  counts: DecodeTally = {};
+
+  add(key: string, n = 1): void {
+    this.counts[key] = (this.counts[key] ?? 0) + n;
+  }
+
+  /** Adds the tally to the metrics of this thread and empties it. */
+  flush(): void {
+    for (const [key, n] of Object.entries(this.counts)) {
+      const [metric, a, b] = key.split('\t') as [string, string, string | undefined];
+      if (metric === 'events') eventsDecoded.inc({ platform: a, type: b }, n);
+      else if (metric === 'failures') decodeFailures.inc({ reason: a }, n);
+      else if (metric === 'unknown') unknownDiscriminators.inc({ platform: a }, n);
+      else trailingByteEvents.inc({ platform: a }, n);
+    }
+    this.counts = {};
+  }
+}
+
+const mintOf = (e: LaunchpadEvent): string => e.mint;
+
+/** Quarantined transactions are kept as JSON: instruction data as base64, amounts as exact decimal text. */
+export function rawTxJson(tx: RawTx): string {
+  return JSON.stringify(tx, (_k, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
+  );
+}
+
+/**
+ * Decodes one source item, tallying every problem in `counts` (without it, straight into the metrics).
+ * Never throws.
+ */
+export function decodeItem(item: SourceItem, counts?: DecodeCounts): PipelineItem {
   if (item.kind !== 'tx') return item;
+  const tally = counts ?? new DecodeCounts();
+  const decoded = decodeTx(item.tx, item.receivedAtMs, tally);
+  if (!counts) tally.flush();
+  return decoded;
+}
+
+function decodeTx(tx: RawTx, receivedAtMs: number, counts: DecodeCounts): DecodedTx {
+  const decoded = (events: LaunchpadEvent[], holders: HolderBalanceRow[], quarantine: DecodedTx['quarantine']): DecodedTx =>
+    ({ kind: 'tx', signature: tx.signature, slot: tx.slot, blockTime: tx.blockTime, receivedAtMs, events, holders, quarantine });
   let events: LaunchpadEvent[];
   let problems: DecodeProblem[];
   try {
-    ({ events, problems } = decodeTransaction(item.tx));
+    ({ events, problems } = decodeTransaction(tx));
   } catch (err) {
     // Decoders are meant to be total; if one is not, the transaction is kept for inspection, not lost.
-    decodeFailures.inc({ reason: 'decoder_threw' });
-    return { ...item, events: [], quarantine: { kind: 'decoder_threw', reason: `decoder threw: ${errorMessage(err)}` } };
+    counts.add('failures\tdecoder_threw');
+    return decoded([], [], { kind: 'decoder_threw', reason: `decoder threw: ${errorMessage(err)}`, raw: rawTxJson(tx) });
   }
-  const blocking: DecodeProblem[] = [];
+  let blocking: DecodeProblem[] | null = null;
   for (const p of problems) {
-    if (p.kind === 'unknown_discriminator') unknownDiscriminators.inc({ platform: p.program });
-    else if (p.kind === 'trailing_bytes') trailingByteEvents.inc({ platform: p.program });
+    if (p.kind === 'unknown_discriminator') counts.add(`unknown\t${p.program}`);
+    else if (p.kind === 'trailing_bytes') counts.add(`trailing\t${p.program}`);
     if (p.severity === 'quarantine') {
-      decodeFailures.inc({ reason: p.kind });
-      blocking.push(p);
+      counts.add(`failures\t${p.kind}`);
+      (blocking ??= []).push(p);
     }
   }
-  for (const e of events) eventsDecoded.inc({ platform: e.program, type: e.type });
-  const quarantine =
-    blocking.length === 0
-      ? null
-      : { kind: blocking[0]!.kind, reason: blocking.map((p) => `${p.kind} at ${p.ixIndex}/${p.innerIxIndex}: ${p.message}`).join('; ') };
-  return { ...item, events, quarantine };
-}
-
-/** The decoder stage: source items in, decoded items out, one at a time (pull-based, so backpressure passes through). */
-export async function* decodeItems(items: AsyncIterable<SourceItem>): AsyncGenerator<PipelineItem> {
-  for await (const item of items) yield decodeItem(item);
+  for (const e of events) counts.add(eventKey(e.program, e.type));
+  if (blocking !== null) {
+    const reason = blocking.map((p) => `${p.kind} at ${p.ixIndex}/${p.innerIxIndex}: ${p.message}`).join('; ');
+    return decoded(events, [], { kind: blocking[0]!.kind, reason, raw: rawTxJson(tx) });
+  }
+  const holders = events.length === 0 ? [] : balanceRowsFromTx(tx, new Set(events.map(mintOf)), vaultOwners(events));
+  return decoded(events, holders, null);
 }
 
 /** Rows an item will write, as the batcher's weight (a transaction with no events still costs a little). */

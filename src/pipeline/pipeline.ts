@@ -8,7 +8,7 @@ import type { BackoffOptions } from '../sources/backoff.ts';
 import type { SourceItem, TransactionSource } from '../sources/types.ts';
 import { batches } from './batcher.ts';
 import { commitBatch, type CommittedBatch } from './commit.ts';
-import { decodeItem, itemWeight, type PipelineItem } from './decode.ts';
+import { DecodeCounts, decodeItem, itemWeight, type DecodedSource, type PipelineItem } from './decode.ts';
 import type { AfterCommitHook } from './hooks.ts';
 import { retrying } from './retry.ts';
 import { emptyStats, type PipelineStats } from './status.ts';
@@ -20,7 +20,8 @@ const MAX_HOOK_BACKLOG = 4;
 const DECODE_TURN_EVERY = 32;
 
 export interface PipelineOptions {
-  source: TransactionSource;
+  /** Raw transactions (decoded on this thread) or items decoded elsewhere (a decoder thread). */
+  source: TransactionSource | DecodedSource;
   db: Db;
   /** Checkpoint key; default the source's name. */
   checkpointName?: string;
@@ -64,7 +65,8 @@ export class Pipeline {
     const { signal } = this.opts;
     const checkpoint = await retrying('read checkpoint', () => this.writer.transaction((w) => w.getCheckpoint(this.checkpointName)), { signal, backoff: this.opts.retryBackoff });
     log().info({ source: this.checkpointName, checkpoint }, checkpoint ? 'resuming from checkpoint' : 'no checkpoint: starting from the source\'s beginning');
-    const decoded = this.decode(this.opts.source.stream({ checkpoint, signal }));
+    const { source } = this.opts;
+    const decoded = this.observe('decoded' in source ? source.decoded({ checkpoint, signal }) : this.decode(source.stream({ checkpoint, signal })));
     const it = batches(decoded, { maxItems: this.opts.maxBatchRows, maxWaitMs: this.opts.maxBatchWaitMs, weight: itemWeight })[Symbol.asyncIterator]();
     try {
       let next = it.next();
@@ -88,15 +90,33 @@ export class Pipeline {
     return this.stats;
   }
 
-  private async *decode(items: AsyncIterable<SourceItem>): AsyncGenerator<PipelineItem> {
-    let n = 0;
+  /** The newest slot delivered, for the status line's lag. */
+  private async *observe(items: AsyncIterable<PipelineItem>): AsyncGenerator<PipelineItem> {
     for await (const item of items) {
-      if (item.kind === 'tx' && (this.stats.newestSlotSeen === null || item.tx.slot > this.stats.newestSlotSeen)) this.stats.newestSlotSeen = item.tx.slot;
-      yield decodeItem(item);
-      // A source that never waits (simulate, replay) would keep the thread in microtasks while the next
-      // batch fills, and the committing batch's database replies (I/O callbacks) would wait for the batch
-      // to close: a macrotask turn every few items lets both run side by side.
-      if ((++n & (DECODE_TURN_EVERY - 1)) === 0) await yieldToEventLoop();
+      if (item.kind === 'tx' && (this.stats.newestSlotSeen === null || item.slot > this.stats.newestSlotSeen)) this.stats.newestSlotSeen = item.slot;
+      yield item;
+    }
+  }
+
+  private async *decode(items: AsyncIterable<SourceItem>): AsyncGenerator<PipelineItem> {
+    const counts = new DecodeCounts();
+    let n = 0;
+    let flushedAt = Date.now();
+    try {
+      for await (const item of items) {
+        yield decodeItem(item, counts);
+        // A slow source's counts reach the metrics within a second.
+        if (Date.now() - flushedAt >= 1000) {
+          counts.flush();
+          flushedAt = Date.now();
+        }
+        // A source that never waits (simulate, replay) would keep the thread in microtasks while the next
+        // batch fills, and the committing batch's database replies (I/O callbacks) would wait for the batch
+        // to close: a macrotask turn every few items lets both run side by side.
+        if ((++n & (DECODE_TURN_EVERY - 1)) === 0) await yieldToEventLoop();
+      }
+    } finally {
+      counts.flush();
     }
   }
 
