@@ -2,7 +2,6 @@ import type pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { migrate } from './migrate.ts';
 import { openPg, pgQueryable } from './pg.ts';
-import { openPglite, pgliteQueryable } from './pglite.ts';
 import type { Db, Flavour, OpenDbOptions, Queryable } from './types.ts';
 
 export type * from './types.ts';
@@ -27,6 +26,8 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
 }
 
 async function openEmbeddedDb(options: OpenDbOptions): Promise<Db> {
+  // Loaded on demand: PGlite's module alone adds ≈ 50 MB RSS to a process that only talks to a server.
+  const { openPglite, pgliteQueryable } = await import('./pglite.ts');
   const dataDir = options.inMemory ? undefined : (options.dataDir ?? DEFAULT_DATA_DIR);
   const { pg: lite, capabilities } = await openPglite(dataDir === 'memory://' ? undefined : dataDir);
   const base = pgliteQueryable(lite);
