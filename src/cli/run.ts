@@ -15,7 +15,7 @@ import { Pipeline } from '../pipeline/pipeline.ts';
 import { onlyProgram, PROGRAM_IDS } from '../pipeline/programs.ts';
 import { startStatusLine, type PipelineStats } from '../pipeline/status.ts';
 import { ReplaySource } from '../sources/replay/index.ts';
-import { createRpcSource } from '../sources/rpc/index.ts';
+import { createRpcSource, withRpcGapBackfill } from '../sources/rpc/index.ts';
 import { SimulateSource } from '../sources/simulate/index.ts';
 import type { TransactionSource } from '../sources/types.ts';
 import { createYellowstoneSource } from '../sources/yellowstone/index.ts';
@@ -89,7 +89,17 @@ export function buildSource(kind: SourceKind, config: Config, flags: IndexerFlag
         programs,
         commitment: config.commitment,
       });
-      return { source, description: `yellowstone ${redactUrl(config.yellowstoneUrl)} (${config.commitment})` };
+      const description = `yellowstone ${redactUrl(config.yellowstoneUrl)} (${config.commitment})`;
+      if (!config.solanaRpcUrl) return { source, description: `${description}; gaps the server cannot replay are only reported (set SOLANA_RPC_URL to backfill them)` };
+      // A hole the server cannot replay (no from_slot, replay window passed, skipped blocks) is filled over RPC.
+      const filled = withRpcGapBackfill(source, {
+        httpUrl: config.solanaRpcUrl,
+        programs,
+        commitment: config.commitment,
+        requestsPerSecond: config.rpcRequestsPerSecond,
+        concurrency: config.rpcConcurrency,
+      });
+      return { source: filled, description: `${description}; gaps backfilled over RPC ${redactUrl(config.solanaRpcUrl)}` };
     }
   }
 }

@@ -1,3 +1,5 @@
-/** The `rpc` source (logsSubscribe + getTransaction + getSignaturesForAddress backfill) and its HTTP client. */
+/** The `rpc` source (logsSubscribe + getTransaction + getSignaturesForAddress backfill), its HTTP client, and RPC gap backfill for other sources. */
 export { createRpcSource, RpcSource, type RpcSourceOptions, type Commitment } from './source.ts';
 export { JsonRpcHttpClient, JsonRpcError, type JsonRpcHttpOptions } from './http.ts';
+export { RpcHistory, type SignatureInfo, type Unreadable } from './history.ts';
+export { withRpcGapBackfill, RpcGapBackfill, type RpcGapBackfillOptions, type GapBackfillStats } from './gaps.ts';

@@ -16,10 +16,10 @@ import { log } from '../../core/logger.ts';
 import { reconnects } from '../../core/metrics.ts';
 import { redactUrl } from '../../core/redact.ts';
 import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from '../backoff.ts';
-import { normalizeRpcTransaction } from '../formats/index.ts';
 import { BoundedQueue } from '../queue.ts';
 import { RecentSet } from '../recent.ts';
 import type { Checkpoint, SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
+import { RpcHistory, type SignatureInfo, type Unreadable } from './history.ts';
 import { JsonRpcHttpClient } from './http.ts';
 import { LogsSocket, type LogsNotification } from './ws.ts';
 
@@ -62,18 +62,6 @@ export interface RpcSourceOptions {
   /** Signatures remembered for deduplication. Default 200 000. */
   dedupeCapacity?: number;
   backoff?: BackoffOptions;
-}
-
-/** What the node returned but could not be normalized: yielded as an `invalid` item for quarantine. */
-interface Unreadable {
-  raw: string;
-  reason: string;
-}
-
-interface SignatureInfo {
-  signature: string;
-  slot: number;
-  err: unknown;
 }
 
 /** Per program: the newest signature known to be complete (everything at or before it was emitted). */
@@ -140,6 +128,7 @@ export class RpcSource implements TransactionSource {
   /** Live counters for status lines and tests. */
   readonly stats = { reconnects: 0, gaps: 0, queueHighWater: 0, emitted: 0 };
   private readonly http: JsonRpcHttpClient;
+  private readonly history: RpcHistory;
   private readonly o: Required<Omit<RpcSourceOptions, 'name' | 'backoff'>> & { backoff: BackoffOptions };
 
   constructor(opts: RpcSourceOptions) {
@@ -169,6 +158,7 @@ export class RpcSource implements TransactionSource {
       timeoutMs: this.o.requestTimeoutMs,
       maxRetries: this.o.maxRetries,
     });
+    this.history = new RpcHistory(this.http, { commitment: this.getCommitment(), pageSize: this.o.pageSize, source: this.name });
   }
 
   async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
@@ -299,7 +289,8 @@ export class RpcSource implements TransactionSource {
       // Signatures are remembered as they are emitted: one whose fetch the connection cut (or that the
       // node kept answering null for) stays unknown, so the backfill after a reconnect or the next
       // reconcile fetches it again.
-      const txs = await guard(Promise.all(batch.map((n) => this.fetchTransaction(n.signature, signal, true))));
+      // A notified transaction is asked for longer: the node that notified it may not serve it yet.
+      const txs = await guard(Promise.all(batch.map((n) => this.history.transaction(n.signature, signal, this.o.fetchNullTimeoutMs))));
       for (const [i, tx] of txs.entries()) if (tx) await this.emit(state, queue, batch[i]!.signature, tx, receivedAtMs, signal);
     }
   }
@@ -348,18 +339,11 @@ export class RpcSource implements TransactionSource {
         );
       }
       log().info({ source: this.name, signatures: missing.length, fromSlot: missing[0]!.slot, toSlot: missing[missing.length - 1]!.slot }, 'rpc backfill');
-      for (const chunk of slotAlignedChunks(missing, this.o.concurrency)) {
+      // Listed transactions are served already; one still null after 2 s is listed again by the next backfill.
+      for await (const round of this.history.inChainOrder(missing, this.o.concurrency, signal, Math.min(2_000, this.o.fetchNullTimeoutMs))) {
         const receivedAtMs = Date.now();
-        const results = await Promise.all(chunk.map(async (s) => ({ signature: s.signature, tx: await this.fetchTransaction(s.signature, signal, false) })));
-        if (signal.aborted) return;
-        const fetched = results.filter((r): r is { signature: string; tx: RawTx | Unreadable } => r.tx !== null);
-        for (const r of results) if (r.tx === null) notEmitted.add(r.signature);
-        // Per-address lists cannot say how two programs' transactions interleave in a block; the node's
-        // transactionIndex can, when it sends one.
-        const slotOf = (t: RawTx | Unreadable) => ('slot' in t ? t.slot : Infinity);
-        const indexOf = (t: RawTx | Unreadable) => ('slot' in t ? (t.indexInBlock ?? Infinity) : Infinity);
-        fetched.sort((a, b) => slotOf(a.tx) - slotOf(b.tx) || indexOf(a.tx) - indexOf(b.tx));
-        for (const r of fetched) await this.emit(state, queue, r.signature, r.tx, receivedAtMs, signal);
+        for (const signature of round.notReturned) notEmitted.add(signature);
+        for (const r of round.fetched) await this.emit(state, queue, r.signature, r.tx, receivedAtMs, signal);
       }
     }
     if (signal.aborted) return;
@@ -372,24 +356,17 @@ export class RpcSource implements TransactionSource {
     }
   }
 
-  /** Newest-first signatures of `program` after the watermark. */
-  private async signaturesSince(program: string, mark: Watermark, signal: AbortSignal): Promise<SignatureInfo[]> {
-    const out: SignatureInfo[] = [];
-    let before: string | undefined;
-    for (;;) {
-      const cfg: Record<string, unknown> = { limit: this.o.pageSize, commitment: this.getCommitment() };
-      if (before) cfg.before = before;
-      if (mark.signature && !mark.fromCheckpoint) cfg.until = mark.signature;
-      const page = await this.http.call<SignatureInfo[]>('getSignaturesForAddress', [program, cfg], signal);
-      for (const s of page) {
-        if (mark.slot !== null && s.slot < mark.slot) return out;
+  /** Newest-first signatures of `program` after the watermark (listed by slot when it is the checkpoint's). */
+  private signaturesSince(program: string, mark: Watermark, signal: AbortSignal): Promise<SignatureInfo[]> {
+    return this.history.signatures(
+      program,
+      {
+        until: mark.signature && !mark.fromCheckpoint ? mark.signature : undefined,
         // Listed by slot: this program's own checkpoint transaction ends the list exactly.
-        if (s.signature === mark.signature) return out;
-        out.push({ signature: s.signature, slot: s.slot, err: s.err ?? null });
-      }
-      if (page.length < this.o.pageSize) return out;
-      before = page[page.length - 1]!.signature;
-    }
+        stopAt: (s) => (mark.slot !== null && s.slot < mark.slot) || s.signature === mark.signature,
+      },
+      signal,
+    );
   }
 
   private async initWatermarks(state: RunState, signal: AbortSignal): Promise<void> {
@@ -398,30 +375,6 @@ export class RpcSource implements TransactionSource {
       state.watermarks.set(program, newest ? { signature: newest.signature, slot: newest.slot } : { signature: null, slot: null });
     }
     state.hasWatermark = true;
-  }
-
-  /**
-   * getTransaction (maxSupportedTransactionVersion 0) → RawTx. A notified transaction can be briefly
-   * unknown to the node that notified it: null answers are retried for `fetchNullTimeoutMs`.
-   */
-  private async fetchTransaction(signature: string, signal: AbortSignal, fresh: boolean): Promise<RawTx | Unreadable | null> {
-    const deadline = Date.now() + (fresh ? this.o.fetchNullTimeoutMs : Math.min(2_000, this.o.fetchNullTimeoutMs));
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
-      const result = await this.http.call<unknown>('getTransaction', [signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: this.getCommitment() }], signal);
-      if (result !== null) {
-        try {
-          return normalizeRpcTransaction(result);
-        } catch (err) {
-          log().error({ source: this.name, signature, err: errorMessage(err) }, 'rpc transaction could not be normalized; quarantined');
-          return { raw: JSON.stringify(result), reason: `normalize ${signature}: ${errorMessage(err)}` };
-        }
-      }
-      if (Date.now() >= deadline || signal.aborted) {
-        log().warn({ source: this.name, signature }, 'getTransaction kept answering null; the next reconcile will retry it');
-        return null;
-      }
-      await sleep(delay, signal);
-    }
   }
 
   /** Queues `tx` and only then remembers `signature` as emitted (a put cut short by `signal` adds nothing). */
@@ -434,19 +387,6 @@ export class RpcSource implements TransactionSource {
     }
     if (!signal.aborted) state.recent.add(signature);
   }
-}
-
-/** Consecutive runs of at least `size` signatures that never split a slot (so a slot can be ordered whole). */
-function* slotAlignedChunks(sorted: SignatureInfo[], size: number): Generator<SignatureInfo[]> {
-  let chunk: SignatureInfo[] = [];
-  for (const s of sorted) {
-    if (chunk.length >= size && chunk[chunk.length - 1]!.slot !== s.slot) {
-      yield chunk;
-      chunk = [];
-    }
-    chunk.push(s);
-  }
-  if (chunk.length > 0) yield chunk;
 }
 
 type RunState = {

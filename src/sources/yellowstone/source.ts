@@ -8,7 +8,8 @@
  * are the resume point: after a drop the source resubscribes with `fromSlot` = last complete slot + 1
  * when the server can replay it (SubscribeReplayInfo), else it reports a gap. A blockMeta whose parent
  * slot was never seen means the stream skipped blocks: with replay the source resubscribes from the
- * hole, without it reports the gap. Backpressure: the gRPC stream is paused while the consumer is behind,
+ * hole, without it reports the gap (filled over RPC by src/sources/rpc/gaps.ts when an RPC endpoint is
+ * configured). Backpressure: the gRPC stream is paused while the consumer is behind,
  * so memory stays bounded by `queueCapacity` (plus one block).
  */
 import yellowstone, { CommitmentLevel, SubscribeUpdateTransaction, type ChannelOptions, type SubscribeRequest, type SubscribeUpdate, type ClientDuplexStream } from '@triton-one/yellowstone-grpc';

@@ -135,6 +135,17 @@ export class Monitor {
   }
 }
 
+/** Waits until `monitor` logged a line containing `text`, and returns it. */
+export async function waitForLine(monitor: Monitor, text: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = monitor.lines.find((l) => l.includes(text));
+    if (line) return line;
+    if (Date.now() > deadline) throw new Error(`monitor never logged ${JSON.stringify(text)}:\n${monitor.tail()}`);
+    await sleep(25);
+  }
+}
+
 /** Waits until the monitors together stored `n` trades (first-run + restart counts add up), or times out. */
 export async function waitForTotal(monitors: Monitor[], n: number, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
