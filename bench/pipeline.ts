@@ -1,7 +1,7 @@
 /**
  * End-to-end pipeline benchmark: simulate → decode → batch → store, on the embedded database and on a
  * PostgreSQL server. `npm run bench:pipeline [-- --json] [-- --tx N] [-- --latency-seconds S]
- * [-- --stall-seconds S] [-- --backends embedded,server]`.
+ * [-- --stall-seconds S] [-- --backends embedded,server] [-- --in-thread]`.
  *
  * Per backend, in its own process (so peak RSS is that backend's):
  *  1. full speed: N simulated transactions (bundle-heavy: 2-4 trades each) as fast as the pipeline takes
@@ -9,21 +9,25 @@
  *  2. latency: 1,000 tx/s for S seconds → p50/p99 from a transaction's arrival at the source to its commit;
  *  3. server only: the trades table locked from another connection for `--stall-seconds` under full-speed
  *     input — the pipeline must hold its batch and stop pulling, so RSS stays flat.
- * Peak RSS is sampled every 50 ms over all phases.
+ * Peak RSS is sampled every 50 ms over all phases. As in `megatron run --source simulate`, the simulator and
+ * the decoders run in a worker thread (`ThreadedSource`; `--in-thread`: on the writer's thread) and the child
+ * applies the indexer's GC setting (src/core/heap.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { tuneHeapForIngestion } from '../src/core/heap.ts';
 import { openDb } from '../src/db/index.ts';
 import type { Db, Queryable } from '../src/db/types.ts';
 import { EventWriter } from '../src/db/writer.ts';
 import { commitBatch } from '../src/pipeline/commit.ts';
-import { decodeItem, itemWeight, type PipelineItem } from '../src/pipeline/decode.ts';
+import { decodeItem, itemWeight, type DecodedSource, type PipelineItem } from '../src/pipeline/decode.ts';
+import { ThreadedSource } from '../src/pipeline/decode-thread.ts';
 import { Pipeline } from '../src/pipeline/pipeline.ts';
 import { SimulateSource, type SimulateOptions } from '../src/sources/simulate/index.ts';
-import type { SourceItem, SourceStartOptions, TransactionSource } from '../src/sources/types.ts';
+import type { TransactionSource } from '../src/sources/types.ts';
 
 type Backend = 'embedded' | 'server';
 
@@ -37,6 +41,8 @@ interface Args {
   serverUrl: string;
   /** Commit-only profile: pre-decoded batches through commitBatch, statements counted and timed by kind. */
   profile: boolean;
+  /** Simulator and decoders on the writer's thread instead of a worker thread. */
+  inThread: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -59,6 +65,7 @@ function parseArgs(argv: string[]): Args {
     child: (get('child') as Backend | undefined) ?? null,
     serverUrl: process.env.MEGATRON_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     profile: argv.includes('--profile'),
+    inThread: argv.includes('--in-thread'),
   };
 }
 
@@ -95,19 +102,34 @@ function rssSampler() {
   };
 }
 
-/** Counts what the pipeline pulled from a source (to show it stops pulling while the database is stalled). */
-function counted(source: TransactionSource): TransactionSource & { pulled: number } {
-  const wrapper = {
-    name: source.name,
-    pulled: 0,
-    async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
-      for await (const item of source.stream(opts)) {
-        wrapper.pulled++;
-        yield item;
-      }
+type BenchSource = TransactionSource | DecodedSource;
+
+/** The simulator with these options, decoded in a worker thread unless `--in-thread`. */
+const simulated = (options: SimulateOptions, args: Args): BenchSource => (args.inThread ? new SimulateSource(options) : new ThreadedSource({ kind: 'simulate', options }));
+
+/**
+ * Counts what left a source (to show it stops when the database is stalled): items the pipeline pulled, or
+ * for the decoder thread every item that crossed from the worker, including those still queued.
+ */
+function counted(source: BenchSource): { source: BenchSource; pulled(): number } {
+  if ('decoded' in source) {
+    if (!(source instanceof ThreadedSource)) throw new Error('counted: a decoded source other than the decoder thread');
+    return { source, pulled: () => source.received };
+  }
+  let n = 0;
+  const stream = source.stream.bind(source);
+  return {
+    source: {
+      name: source.name,
+      async *stream(opts) {
+        for await (const item of stream(opts)) {
+          n++;
+          yield item;
+        }
+      },
     },
+    pulled: () => n,
   };
-  return wrapper;
 }
 
 const percentile = (sorted: number[], p: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
@@ -141,7 +163,7 @@ async function runBackend(backend: Backend, args: Args): Promise<BackendResult> 
     // 1. Full speed.
     // Bundle-heavy mix (every trade transaction carries 2-4 buys): more trades per simulated transaction,
     // so the simulator (~10k tx per CPU-second) is less of the measurement.
-    const full = new Pipeline({ source: new SimulateSource({ ...SIM, seed: 'bench-full', count: args.tx, bundleShare: 1 }), db, checkpointName: 'bench-full', maxBatchRows: 5000, maxBatchWaitMs: 200, signal });
+    const full = new Pipeline({ source: simulated({ ...SIM, seed: 'bench-full', count: args.tx, bundleShare: 1 }, args), db, checkpointName: 'bench-full', maxBatchRows: 5000, maxBatchWaitMs: 200, signal });
     const t0 = performance.now();
     const fullStats = await full.run();
     const seconds = (performance.now() - t0) / 1000;
@@ -150,7 +172,7 @@ async function runBackend(backend: Backend, args: Args): Promise<BackendResult> 
     const latencies: number[] = [];
     const batchWaitMs = 50;
     const paced = new Pipeline({
-      source: new SimulateSource({ ...SIM, seed: 'bench-latency', rate: 1000, count: Math.round(1000 * args.latencySeconds) }),
+      source: simulated({ ...SIM, seed: 'bench-latency', rate: 1000, count: Math.round(1000 * args.latencySeconds) }, args),
       db,
       checkpointName: 'bench-latency',
       maxBatchRows: 5000,
@@ -163,7 +185,7 @@ async function runBackend(backend: Backend, args: Args): Promise<BackendResult> 
 
     // 3. Stall (server): the trades table locked by another connection while input runs at full speed.
     let stall: Pick<BackendResult, 'stall_s' | 'stall_items_pulled' | 'stall_rss_at_lock_mb' | 'stall_peak_rss_mb'> = { stall_s: null, stall_items_pulled: null, stall_rss_at_lock_mb: null, stall_peak_rss_mb: null };
-    if (url && args.stallSeconds > 0) stall = await stallPhase(db, url, args.stallSeconds, rss);
+    if (url && args.stallSeconds > 0) stall = await stallPhase(db, url, args, rss);
 
     return {
       backend,
@@ -184,10 +206,11 @@ async function runBackend(backend: Backend, args: Args): Promise<BackendResult> 
   }
 }
 
-async function stallPhase(db: Db, url: string, stallSeconds: number, rss: ReturnType<typeof rssSampler>) {
+async function stallPhase(db: Db, url: string, args: Args, rss: ReturnType<typeof rssSampler>) {
+  const { stallSeconds } = args;
   const abort = new AbortController();
-  const source = counted(new SimulateSource({ ...SIM, seed: 'bench-stall' }));
-  const pipeline = new Pipeline({ source, db, checkpointName: 'bench-stall', maxBatchRows: 5000, maxBatchWaitMs: 200, signal: abort.signal });
+  const source = counted(simulated({ ...SIM, seed: 'bench-stall' }, args));
+  const pipeline = new Pipeline({ source: source.source, db, checkpointName: 'bench-stall', maxBatchRows: 5000, maxBatchWaitMs: 200, signal: abort.signal });
   const running = pipeline.run();
   await new Promise((r) => setTimeout(r, 3000));
   const locker = new pg.Client({ connectionString: url });
@@ -196,11 +219,11 @@ async function stallPhase(db: Db, url: string, stallSeconds: number, rss: Return
   await locker.query('LOCK TABLE transactions IN ACCESS EXCLUSIVE MODE');
   // The batch already in COPY may still finish; what counts is that pulling stops soon after.
   await new Promise((r) => setTimeout(r, 2000));
-  const pulledAtLock = source.pulled;
+  const pulledAtLock = source.pulled();
   const atLock = process.memoryUsage().rss;
   rss.reset();
   await new Promise((r) => setTimeout(r, stallSeconds * 1000));
-  const pulledDuring = source.pulled - pulledAtLock;
+  const pulledDuring = source.pulled() - pulledAtLock;
   const peak = rss.peak;
   await locker.query('COMMIT');
   await locker.end();
@@ -304,6 +327,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.child) {
+    tuneHeapForIngestion(); // as `megatron run` does
     process.stdout.write(`${JSON.stringify(await runBackend(args.child, args))}\n`);
     return;
   }
