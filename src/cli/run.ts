@@ -4,11 +4,14 @@ import { startApiServer, type RunningApi } from '../api/start.ts';
 import { openCache } from '../cache/open.ts';
 import type { Config } from '../config.ts';
 import { errorMessage, UsageError } from '../core/errors.ts';
+import { tuneHeapForIngestion } from '../core/heap.ts';
 import { log } from '../core/logger.ts';
 import { redactUrl } from '../core/redact.ts';
 import { openDb } from '../db/index.ts';
 import type { Db } from '../db/types.ts';
 import { createLiveFeed } from '../feed/live-feed.ts';
+import type { DecodedSource } from '../pipeline/decode.ts';
+import { ThreadedSource } from '../pipeline/decode-thread.ts';
 import { enrichmentJob } from '../pipeline/enrich.ts';
 import { cachePricesHook, liveFeedHook } from '../pipeline/hooks.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
@@ -16,7 +19,6 @@ import { onlyProgram, PROGRAM_IDS } from '../pipeline/programs.ts';
 import { startStatusLine, type PipelineStats } from '../pipeline/status.ts';
 import { ReplaySource } from '../sources/replay/index.ts';
 import { createRpcSource, withRpcGapBackfill } from '../sources/rpc/index.ts';
-import { SimulateSource } from '../sources/simulate/index.ts';
 import type { TransactionSource } from '../sources/types.ts';
 import { createYellowstoneSource } from '../sources/yellowstone/index.ts';
 import { startScheduler, type Job } from '../jobs/scheduler.ts';
@@ -43,7 +45,8 @@ export function defaultSourceKind(config: Config): SourceKind {
 }
 
 export interface BuiltSource {
-  source: TransactionSource;
+  /** The simulator comes decoded from a worker thread ({@link ThreadedSource}); the others are decoded by the pipeline. */
+  source: TransactionSource | DecodedSource;
   /** One line for the banner (URLs redacted). */
   description: string;
 }
@@ -59,7 +62,8 @@ export function buildSource(kind: SourceKind, config: Config, flags: IndexerFlag
     case 'simulate': {
       const options = parseSimulateFlags(flags);
       const rate = options.rate === undefined ? 'full speed' : `${options.rate} tx/s`;
-      return { source: single(new SimulateSource(options), 'simulate'), description: `simulate (seed ${String(options.seed ?? 1)}, ${rate}${options.count ? `, ${options.count} tx` : ''})` };
+      const program = suffix ? { id: programs[0]!, name: `simulate${suffix}` } : undefined;
+      return { source: new ThreadedSource({ kind: 'simulate', options, program }), description: `simulate (seed ${String(options.seed ?? 1)}, ${rate}${options.count ? `, ${options.count} tx` : ''})` };
     }
     case 'replay': {
       if (files.length === 0) throw new UsageError('the replay source needs files: megatron replay FILE…');
@@ -135,6 +139,7 @@ function banner(config: Config, db: Db, opts: IndexerOptions, api: RunningApi | 
 
 /** Sources → pipeline → database, plus after-commit hooks, jobs and (optionally) the API, until the source ends or SIGINT/SIGTERM. */
 export async function runIndexer(config: Config, opts: IndexerOptions): Promise<PipelineStats> {
+  tuneHeapForIngestion();
   const abort = new AbortController();
   const onSignal = (): void => {
     if (abort.signal.aborted) process.exit(130);
