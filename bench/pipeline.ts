@@ -1,7 +1,7 @@
 /**
  * End-to-end pipeline benchmark: simulate → decode → batch → store, on the embedded database and on a
  * PostgreSQL server. `npm run bench:pipeline [-- --json] [-- --tx N] [-- --latency-seconds S]
- * [-- --stall-seconds S] [-- --backends embedded,server] [-- --in-thread]`.
+ * [-- --stall-seconds S] [-- --backends embedded,server] [-- --in-thread] [-- --default-gc]`.
  *
  * Per backend, in its own process (so peak RSS is that backend's):
  *  1. full speed: N simulated transactions (bundle-heavy: 2-4 trades each) as fast as the pipeline takes
@@ -9,13 +9,15 @@
  *  2. latency: 1,000 tx/s for S seconds → p50/p99 from a transaction's arrival at the source to its commit;
  *  3. server only: the trades table locked from another connection for `--stall-seconds` under full-speed
  *     input — the pipeline must hold its batch and stop pulling, so RSS stays flat.
- * Peak RSS is sampled every 50 ms over all phases. As in `megatron run --source simulate`, the simulator and
+ * Peak RSS is sampled every 50 ms over all phases. The full-speed phase also reports CPU per stored trade:
+ * this process (all threads) and, for a server on this host, its backends (from /proc) — the machine is shared,
+ * so wall-clock rates move with the load while CPU per trade mostly does not. As in `megatron run --source simulate`, the simulator and
  * the decoders run in a worker thread (`ThreadedSource`; `--in-thread`: on the writer's thread) and the child
- * applies the indexer's GC setting (src/core/heap.ts).
+ * applies the indexer's GC setting (src/core/heap.ts; `--default-gc`: V8's defaults).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { tuneHeapForIngestion } from '../src/core/heap.ts';
@@ -43,6 +45,8 @@ interface Args {
   profile: boolean;
   /** Simulator and decoders on the writer's thread instead of a worker thread. */
   inThread: boolean;
+  /** V8's default heap growth instead of the indexer's GC setting (to measure what the setting costs and saves). */
+  defaultGc: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -66,6 +70,7 @@ function parseArgs(argv: string[]): Args {
     serverUrl: process.env.MEGATRON_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     profile: argv.includes('--profile'),
     inThread: argv.includes('--in-thread'),
+    defaultGc: argv.includes('--default-gc'),
   };
 }
 
@@ -86,6 +91,38 @@ export interface BackendResult {
   stall_items_pulled: number | null;
   stall_rss_at_lock_mb: number | null;
   stall_peak_rss_mb: number | null;
+  /**
+   * Full-speed phase, CPU per stored trade: this process (all threads: writer, decoder thread, GC helpers)
+   * and the database's backends (server on this host, read from /proc; null otherwise).
+   */
+  cpu_us_per_trade: number;
+  db_cpu_us_per_trade: number | null;
+  /** Load average (1 min) when the full-speed phase ended: the machine is shared. */
+  load_1m: number;
+}
+
+/** CPU seconds a local process has used (user + system), or null when it is not on this host. */
+function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s on Linux)
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds used so far by the database's backends serving `db` (server only). */
+async function backendCpuSeconds(db: Db): Promise<Map<number, number> | null> {
+  if (db.driver !== 'pg') return null;
+  const { rows } = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const s = processCpuSeconds(pid);
+    if (s === null) return null;
+    out.set(pid, s);
+  }
+  return out;
 }
 
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
@@ -164,9 +201,15 @@ async function runBackend(backend: Backend, args: Args): Promise<BackendResult> 
     // Bundle-heavy mix (every trade transaction carries 2-4 buys): more trades per simulated transaction,
     // so the simulator (~10k tx per CPU-second) is less of the measurement.
     const full = new Pipeline({ source: simulated({ ...SIM, seed: 'bench-full', count: args.tx, bundleShare: 1 }, args), db, checkpointName: 'bench-full', maxBatchRows: 5000, maxBatchWaitMs: 200, signal });
+    const dbCpu0 = await backendCpuSeconds(db);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const fullStats = await full.run();
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const dbCpu1 = await backendCpuSeconds(db);
+    const dbCpuSeconds = dbCpu0 && dbCpu1 ? [...dbCpu1].reduce((sum, [pid, s]) => sum + s - (dbCpu0.get(pid) ?? 0), 0) : null;
+    const load1m = loadavg()[0]!;
 
     // 2. Latency at 1,000 tx/s.
     const latencies: number[] = [];
@@ -195,6 +238,9 @@ async function runBackend(backend: Backend, args: Args): Promise<BackendResult> 
       peak_rss_mb: mb(rss.peak),
       trades: fullStats.tradesStored,
       tx_per_s: Math.round(fullStats.txs / seconds),
+      cpu_us_per_trade: Math.round((cpu.user + cpu.system) / fullStats.tradesStored),
+      db_cpu_us_per_trade: dbCpuSeconds === null ? null : Math.round((dbCpuSeconds * 1e6) / fullStats.tradesStored),
+      load_1m: Math.round(load1m * 100) / 100,
       latency_tx: latencies.length,
       batch_wait_ms: batchWaitMs,
       ...stall,
@@ -310,9 +356,9 @@ async function profileCommit(backend: Backend, args: Args): Promise<void> {
 
 function table(results: BackendResult[]): string {
   const rows = [
-    ['backend', 'trades/s', 'tx/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'stall (s)', 'pulled while stalled', 'RSS at lock → peak MB'],
+    ['backend', 'trades/s', 'tx/s', 'CPU µs/trade', 'DB CPU µs/trade', 'load', 'p50 ms', 'p99 ms', 'peak RSS MB', 'stall (s)', 'pulled while stalled', 'RSS at lock → peak MB'],
     ...results.map((r) => [
-      r.backend, r.trades_per_s.toLocaleString('en-US'), r.tx_per_s.toLocaleString('en-US'), String(r.p50_ms), String(r.p99_ms), String(r.peak_rss_mb),
+      r.backend, r.trades_per_s.toLocaleString('en-US'), r.tx_per_s.toLocaleString('en-US'), String(r.cpu_us_per_trade), r.db_cpu_us_per_trade === null ? '–' : String(r.db_cpu_us_per_trade), r.load_1m.toFixed(2), String(r.p50_ms), String(r.p99_ms), String(r.peak_rss_mb),
       r.stall_s === null ? '–' : String(r.stall_s), r.stall_items_pulled === null ? '–' : String(r.stall_items_pulled), r.stall_peak_rss_mb === null ? '–' : `${r.stall_rss_at_lock_mb} → ${r.stall_peak_rss_mb}`,
     ]),
   ];
@@ -327,7 +373,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.child) {
-    tuneHeapForIngestion(); // as `megatron run` does
+    if (!args.defaultGc) tuneHeapForIngestion(); // as `megatron run` does
     process.stdout.write(`${JSON.stringify(await runBackend(args.child, args))}\n`);
     return;
   }
