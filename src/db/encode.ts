@@ -1,4 +1,4 @@
-import type { CopyCell, SqlValue } from './types.ts';
+import type { CopyCell, CopyRows, SqlValue } from './types.ts';
 
 /**
  * Encoding shared by both drivers: COPY rows as CSV, JSON chunks for peers without COPY, and query
@@ -14,11 +14,30 @@ function csvField(cell: CopyCell): string {
   return cell;
 }
 
-/** Rows as CSV text for `COPY … WITH (FORMAT csv)`. */
-export function toCsv(rows: readonly (readonly CopyCell[])[]): string {
-  let out = '';
-  for (const row of rows) out += row.map(csvField).join(',') + '\n';
-  return out;
+/** One row as a CSV line for `COPY … WITH (FORMAT csv)`. */
+function csvLine(row: readonly CopyCell[]): string {
+  let line = csvField(row[0] ?? null);
+  for (let i = 1; i < row.length; i++) line += ',' + csvField(row[i]!);
+  return line + '\n';
+}
+
+/**
+ * Rows as CSV in pieces of `rowsPerPiece` rows, encoded as they are asked for: streamed into COPY, the
+ * server parses one piece while the next is encoded (and a lazy `rows` is computed), and no batch is ever
+ * one large string.
+ */
+export function* csvPieces(rows: CopyRows, rowsPerPiece: number): Generator<string> {
+  let piece = '';
+  let n = 0;
+  for (const row of rows) {
+    piece += csvLine(row);
+    if (++n === rowsPerPiece) {
+      yield piece;
+      piece = '';
+      n = 0;
+    }
+  }
+  if (n > 0) yield piece;
 }
 
 /**
@@ -43,7 +62,7 @@ export function* jsonArrayChunks(items: Iterable<unknown>, maxBytes: number): Ge
 }
 
 /** Rows as JSON objects keyed by column, in chunks of at most `maxBytes` (see {@link jsonArrayChunks}). */
-export function jsonRowChunks(columns: readonly string[], rows: readonly (readonly CopyCell[])[], maxBytes: number): Generator<string> {
+export function jsonRowChunks(columns: readonly string[], rows: CopyRows, maxBytes: number): Generator<string> {
   return jsonArrayChunks(
     (function* () {
       for (const row of rows) {

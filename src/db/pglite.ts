@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { timescaledb } from '@electric-sql/pglite/timescaledb';
-import { ident, toCsv, toParams } from './encode.ts';
-import type { Capabilities, CopyCell, QueryResult, Queryable, SqlValue } from './types.ts';
+import { csvPieces, ident, toParams } from './encode.ts';
+import type { Capabilities, CopyRows, QueryResult, Queryable, SqlValue } from './types.ts';
 
 /** int8 comes back as bigint on both drivers (chain numbers never pass through a JS number). */
 const parsers = { [types.INT8]: (x: string) => BigInt(x) };
@@ -34,15 +34,17 @@ export function pgliteQueryable(target: PGlite | Transaction): Queryable {
     async exec(sql: string): Promise<void> {
       await target.exec(sql);
     },
-    async copy(table: string, columns: readonly string[], rows: readonly (readonly CopyCell[])[]): Promise<number> {
-      if (rows.length === 0) return 0;
+    async copy(table: string, columns: readonly string[], rows: CopyRows): Promise<number> {
       // PGlite reads COPY input from a virtual /dev/blob file (~120k rows/s into a hypertable here).
-      await target.query(
+      // The CSV in pieces: the Blob takes them as they are, no batch is built as one string.
+      const pieces = [...csvPieces(rows, 1000)];
+      if (pieces.length === 0) return 0;
+      const res = await target.query(
         `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`,
         [],
-        { blob: new Blob([toCsv(rows)]) },
+        { blob: new Blob(pieces) },
       );
-      return rows.length;
+      return res.affectedRows ?? 0;
     },
   };
 }

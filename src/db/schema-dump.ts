@@ -2,8 +2,8 @@ import type { Db } from './types.ts';
 
 /**
  * A deterministic text rendering of the schema the migrations build (tables, columns, constraints,
- * indexes, triggers, functions, views, and TimescaleDB hypertables, compression and jobs). Checked in
- * per flavour and compared in CI, so every schema change shows up in review. Runtime objects (chunks,
+ * storage parameters, indexes, triggers, functions, views, and TimescaleDB hypertables, compression and
+ * jobs). Checked in per flavour and compared in CI, so every schema change shows up in review. Runtime objects (chunks,
  * day partitions, temp tables) are left out.
  */
 export async function dumpSchema(db: Db): Promise<string> {
@@ -11,7 +11,7 @@ export async function dumpSchema(db: Db): Promise<string> {
   const rows = async (sql: string) => (await db.query<Record<string, string>>(sql)).rows;
 
   const tables = await rows(`SELECT c.oid::text AS oid, c.relname AS name, c.relkind AS kind,
-      coalesce(pg_get_partkeydef(c.oid), '') AS partkey
+      coalesce(pg_get_partkeydef(c.oid), '') AS partkey, coalesce(array_to_string(c.reloptions, ', '), '') AS options
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname`);
   for (const t of tables) {
@@ -33,7 +33,7 @@ export async function dumpSchema(db: Db): Promise<string> {
         WHERE conrelid = ${t.oid} AND contype <> 'n' ORDER BY conname`)) {
       body.push(`    CONSTRAINT ${k.name} ${k.def}`);
     }
-    lines.push(body.join(',\n'), `)${t.partkey ? ` PARTITION BY ${t.partkey}` : ''};`);
+    lines.push(body.join(',\n'), `)${t.partkey ? ` PARTITION BY ${t.partkey}` : ''}${t.options ? ` WITH (${t.options})` : ''};`);
     for (const i of await rows(`SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = ${t.oid}
         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = indexrelid AND k.conrelid = ${t.oid}) ORDER BY 1`)) {
       lines.push(`${i.def};`);

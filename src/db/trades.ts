@@ -1,6 +1,6 @@
-import type { TradeEvent } from '../core/events.ts';
+import type { Platform, TradeEvent } from '../core/events.ts';
 import { quarantine } from './quarantine.ts';
-import type { CopyCell, Queryable } from './types.ts';
+import type { CopyCell, CopyRows, Queryable } from './types.ts';
 
 /** `transactions` columns written by the trade writer, in COPY order. */
 export const TRADE_COLUMNS = [
@@ -65,15 +65,32 @@ export function tradeRow(t: TradeEvent, tokenId: string): CopyCell[] {
   ];
 }
 
+/** A validated trade and its token's id: what a COPY row is made of. */
 export interface PreparedTrade {
   event: TradeEvent;
-  row: CopyCell[];
+  tokenId: string;
 }
+
+/**
+ * The trades as COPY rows, made as the COPY reads them: on the server the rows of one piece are encoded
+ * while PostgreSQL is inserting the previous piece, instead of all before the COPY starts.
+ */
+const copyRows = (trades: readonly PreparedTrade[]): CopyRows => ({
+  *[Symbol.iterator]() {
+    for (const t of trades) yield tradeRow(t.event, t.tokenId);
+  },
+});
 
 export interface TradeInsertResult {
   /** Rows that were new (duplicates of stored rows are skipped, not counted). */
   inserted: number;
   /** Rows that went to quarantine. */
+  quarantined: number;
+}
+
+/** {@link TradeInsertResult} with the new rows counted per platform. */
+export interface PlatformInsertResult {
+  inserted: Record<Platform, number>;
   quarantined: number;
 }
 
@@ -84,18 +101,27 @@ let savepointSeq = 0;
 const isRowError = (err: unknown): boolean => /^2[23]/.test(String((err as { code?: unknown })?.code ?? ''));
 const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })?.code === '23505';
 
+function countByPlatform(trades: readonly PreparedTrade[]): Record<Platform, number> {
+  const counts = { pumpfun: 0, launchlab: 0 };
+  for (const t of trades) counts[t.event.program]++;
+  return counts;
+}
+
 /**
- * Bulk-inserts trades, duplicate-safe, inside the caller's transaction. Fast path: COPY straight into
- * `transactions`. Only when that hits a unique violation (a replayed batch) does it copy into a temp
- * staging table and `INSERT … ON CONFLICT DO NOTHING`. Any other row error splits the batch in halves
- * until the bad row is isolated: that row goes to quarantine with the database's reason, the rest lands.
- * Each attempt runs under a savepoint so a failed attempt never poisons the transaction.
+ * Bulk-inserts trades (all platforms in one statement), duplicate-safe, inside the caller's transaction.
+ * Fast path: COPY straight into `transactions` — it stores every row or fails, so the per-platform counts
+ * are the input's. Only when that hits a unique violation (a replayed batch) does it copy into a temp
+ * staging table and `INSERT … ON CONFLICT DO NOTHING`, counting what was new. Any other row error splits
+ * the batch in halves until the bad row is isolated: that row goes to quarantine with the database's
+ * reason, the rest lands. Each attempt runs under a savepoint so a failed attempt never poisons the
+ * transaction.
  */
-export async function insertTradeRows(tx: Queryable, trades: readonly PreparedTrade[], source: string | null): Promise<TradeInsertResult> {
-  if (trades.length === 0) return { inserted: 0, quarantined: 0 };
-  const rows = trades.map((t) => t.row);
+export async function insertTradeRows(tx: Queryable, trades: readonly PreparedTrade[], source: string | null): Promise<PlatformInsertResult> {
+  if (trades.length === 0) return { inserted: { pumpfun: 0, launchlab: 0 }, quarantined: 0 };
+  const rows = copyRows(trades);
   try {
-    return { inserted: await underSavepoint(tx, () => tx.copy('transactions', TRADE_COLUMNS, rows)), quarantined: 0 };
+    await underSavepoint(tx, () => tx.copy('transactions', TRADE_COLUMNS, rows));
+    return { inserted: countByPlatform(trades), quarantined: 0 };
   } catch (err) {
     if (!isRowError(err)) throw err;
     if (isUniqueViolation(err)) {
@@ -110,7 +136,7 @@ export async function insertTradeRows(tx: Queryable, trades: readonly PreparedTr
   }
 }
 
-async function isolateBadRows(tx: Queryable, trades: readonly PreparedTrade[], err: unknown, source: string | null): Promise<TradeInsertResult> {
+async function isolateBadRows(tx: Queryable, trades: readonly PreparedTrade[], err: unknown, source: string | null): Promise<PlatformInsertResult> {
   if (trades.length === 1) {
     const { event } = trades[0]!;
     await quarantine(tx, {
@@ -121,22 +147,32 @@ async function isolateBadRows(tx: Queryable, trades: readonly PreparedTrade[], e
       slot: event.slot,
       source,
     });
-    return { inserted: 0, quarantined: 1 };
+    return { inserted: { pumpfun: 0, launchlab: 0 }, quarantined: 1 };
   }
   const mid = trades.length >>> 1;
   const a = await insertTradeRows(tx, trades.slice(0, mid), source);
   const b = await insertTradeRows(tx, trades.slice(mid), source);
-  return { inserted: a.inserted + b.inserted, quarantined: a.quarantined + b.quarantined };
+  return {
+    inserted: { pumpfun: a.inserted.pumpfun + b.inserted.pumpfun, launchlab: a.inserted.launchlab + b.inserted.launchlab },
+    quarantined: a.quarantined + b.quarantined,
+  };
 }
 
-async function insertIgnoringDuplicates(tx: Queryable, rows: readonly CopyCell[][]): Promise<number> {
+async function insertIgnoringDuplicates(tx: Queryable, rows: CopyRows): Promise<Record<Platform, number>> {
   // Temp table per connection; LIKE copies the columns and NOT NULLs.
   await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (LIKE transactions) ON COMMIT DELETE ROWS;
                  TRUNCATE ${STAGING}`);
   await tx.copy(STAGING, TRADE_COLUMNS, rows);
   const cols = TRADE_COLUMNS.join(', ');
-  const res = await tx.query(`INSERT INTO transactions (${cols}) SELECT ${cols} FROM ${STAGING} ON CONFLICT DO NOTHING`);
-  return res.rowCount;
+  const res = await tx.query<{ platform: Platform; n: number }>(
+    `WITH inserted AS (
+       INSERT INTO transactions (${cols}) SELECT ${cols} FROM ${STAGING} ON CONFLICT DO NOTHING RETURNING platform
+     )
+     SELECT platform, count(*)::int AS n FROM inserted GROUP BY platform`,
+  );
+  const counts = { pumpfun: 0, launchlab: 0 };
+  for (const r of res.rows) counts[r.platform] = r.n;
+  return counts;
 }
 
 async function underSavepoint<T>(tx: Queryable, fn: () => Promise<T>): Promise<T> {

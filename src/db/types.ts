@@ -15,6 +15,12 @@ export type SqlValue = string | number | bigint | boolean | Date | null | readon
 /** A COPY cell: text in Postgres' input syntax for the column's type, or null. */
 export type CopyCell = string | null;
 
+/**
+ * COPY input: rows of cells. Any iterable, read once per call — a lazy one lets the server driver encode
+ * later rows while the server is already parsing the first ones.
+ */
+export type CopyRows = Iterable<readonly CopyCell[]>;
+
 export interface QueryResult<T> {
   rows: T[];
   rowCount: number;
@@ -43,7 +49,7 @@ export interface Queryable {
    * Bulk-loads rows into `table(columns)` with the fastest path the peer offers (COPY where it can,
    * else chunked multi-row INSERT … SELECT FROM json). Returns the number of rows written.
    */
-  copy(table: string, columns: readonly string[], rows: readonly (readonly CopyCell[])[]): Promise<number>;
+  copy(table: string, columns: readonly string[], rows: CopyRows): Promise<number>;
 }
 
 /** A transaction handle: everything run through it commits or rolls back together. */

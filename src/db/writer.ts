@@ -10,7 +10,7 @@ import type {
 import type { Checkpoint } from '../sources/types.ts';
 import { getCheckpoint, setCheckpoint } from './checkpoints.ts';
 import { quarantine, toJsonText, type QuarantineEntry } from './quarantine.ts';
-import { invalidTradeReason, insertTradeRows, tradeRow, type PreparedTrade, type TradeInsertResult } from './trades.ts';
+import { invalidTradeReason, insertTradeRows, type TradeInsertResult } from './trades.ts';
 import { jsonParamBudget } from './capabilities.ts';
 import { jsonArrayChunks } from './encode.ts';
 import type { Capabilities, Db, Queryable } from './types.ts';
@@ -284,13 +284,10 @@ export class TxWriter {
     if (valid.length === 0) return stored;
     await this.ensureTradeTokensAndPools(valid);
     if (this.plainPartitions) await this.ensurePartitions(valid);
-    const byPlatform: Record<Platform, PreparedTrade[]> = { pumpfun: [], launchlab: [] };
-    for (const t of valid) byPlatform[t.program].push({ event: t, row: tradeRow(t, this.cachedTokenId(t.mint)!) });
-    for (const platform of ['pumpfun', 'launchlab'] as const) {
-      const result = await insertTradeRows(this.tx, byPlatform[platform], source);
-      stored.inserted[platform] = result.inserted;
-      stored.quarantined += result.quarantined;
-    }
+    const result = await insertTradeRows(this.tx, valid.map((t) => ({ event: t, tokenId: this.cachedTokenId(t.mint)! })), source);
+    stored.inserted = result.inserted;
+    stored.quarantined += result.quarantined;
+    if (this.plainPartitions) await this.markCandleBuckets(valid);
     await this.applyPoolState(valid);
     return stored;
   }
@@ -363,6 +360,30 @@ export class TxWriter {
       await this.tx.query('SELECT megatron_ensure_transaction_partitions($1::date, $1::date)', [d]);
       this.learned.partitionDays.add(d);
     }
+  }
+
+  /**
+   * Plain flavour: records the 1m candle buckets these trades fall in (`candle_dirty`), so the next candle
+   * refresh recomputes them. The writer is the one place trades are inserted, so it marks them from the
+   * batch (one row per token and minute) instead of a statement trigger reading every inserted row back
+   * from a transition table. Marking a bucket whose trades turned out to be duplicates or quarantined only
+   * costs its recomputation. Buckets align as `date_bin('1 minute', …, '2000-01-03')` does: that origin is
+   * a whole number of minutes after the Unix epoch.
+   */
+  private async markCandleBuckets(trades: readonly TradeEvent[]): Promise<void> {
+    const buckets = new Map<string, { token_id: string; minute: number }>();
+    for (const t of trades) {
+      const tokenId = this.cachedTokenId(t.mint)!;
+      const minute = Math.floor(t.blockTime! / 60);
+      const key = `${tokenId}:${minute}`;
+      if (!buckets.has(key)) buckets.set(key, { token_id: tokenId, minute });
+    }
+    // candle_dirty has no key (migration 0062): a plain insert, duplicates across batches are merged by the refresh.
+    await this.perJsonChunk(
+      `INSERT INTO candle_dirty (token_id, bucket)
+       SELECT token_id, to_timestamp(minute * 60) FROM json_to_recordset($1::json) AS x(token_id uuid, minute bigint)`,
+      [...buckets.values()],
+    );
   }
 
   /** Moves each pool's curve state to its latest trade here, unless a later slot was already applied. */

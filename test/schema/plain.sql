@@ -2,8 +2,7 @@
 
 CREATE TABLE candle_dirty (
     token_id uuid NOT NULL,
-    bucket timestamp with time zone NOT NULL,
-    CONSTRAINT candle_dirty_pkey PRIMARY KEY (token_id, bucket)
+    bucket timestamp with time zone NOT NULL
 );
 
 CREATE TABLE checkpoints (
@@ -95,7 +94,7 @@ CREATE TABLE pools (
     CONSTRAINT pools_pool_type_check CHECK ((pool_type = ANY (ARRAY['bonding_curve'::text, 'launchlab'::text, 'pumpswap'::text, 'raydium_amm_v4'::text, 'raydium_cpmm'::text]))),
     CONSTRAINT pools_status_check CHECK ((status = ANY (ARRAY['active'::text, 'complete'::text, 'migrated'::text]))),
     CONSTRAINT pools_token_id_fkey FOREIGN KEY (token_id) REFERENCES tokens(id)
-);
+) WITH (fillfactor=50);
 CREATE INDEX idx_pools_platform ON public.pools USING btree (platform);
 CREATE INDEX idx_pools_token_id ON public.pools USING btree (token_id);
 
@@ -287,7 +286,6 @@ CREATE TABLE transactions (
 CREATE INDEX idx_transactions_block_time ON ONLY public.transactions USING btree (block_time DESC);
 CREATE INDEX idx_transactions_token_time ON ONLY public.transactions USING btree (token_id, block_time DESC);
 CREATE TRIGGER trg_candles_dirty_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS changed_trades FOR EACH STATEMENT EXECUTE FUNCTION megatron_mark_candles_dirty();
-CREATE TRIGGER trg_candles_dirty_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS changed_trades FOR EACH STATEMENT EXECUTE FUNCTION megatron_mark_candles_dirty();
 
 FUNCTION cleanup_old_scores(interval);
 FUNCTION megatron_drop_old_candles(regclass,interval);

@@ -89,7 +89,7 @@ CREATE TABLE pools (
     CONSTRAINT pools_pool_type_check CHECK ((pool_type = ANY (ARRAY['bonding_curve'::text, 'launchlab'::text, 'pumpswap'::text, 'raydium_amm_v4'::text, 'raydium_cpmm'::text]))),
     CONSTRAINT pools_status_check CHECK ((status = ANY (ARRAY['active'::text, 'complete'::text, 'migrated'::text]))),
     CONSTRAINT pools_token_id_fkey FOREIGN KEY (token_id) REFERENCES tokens(id)
-);
+) WITH (fillfactor=50);
 CREATE INDEX idx_pools_platform ON public.pools USING btree (platform);
 CREATE INDEX idx_pools_token_id ON public.pools USING btree (token_id);
 

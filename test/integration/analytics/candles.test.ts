@@ -52,9 +52,13 @@ forEachDbTarget((target) => {
       assert.equal(totals[0]![0], 400n);
       for (const t of totals) assert.deepEqual(t, totals[0]);
 
-      // late trades into already-refreshed buckets: 30 min, 5 h and 26 h ago
+      // late trades into already-refreshed buckets: 30 min, 5 h and 26 h ago; the first ones inside one
+      // minute, in two batches, so that bucket is marked twice before the refresh (and counted once)
+      const minute = Math.floor((t0 - 1800) / 60) * 60;
+      const lateInOneMinute = traffic([markets[0]!], minute + 5, minute + 15, 5, 2);
+      await write(db, lateInOneMinute.slice(0, 2));
+      await write(db, lateInOneMinute.slice(2));
       const late = [
-        ...traffic([markets[0]!], t0 - 1800, t0 - 1790, 5, 2),
         ...traffic([markets[1]!], t0 - 5 * 3600, t0 - 5 * 3600 + 30, 5, 3),
         ...traffic([markets[2]!], t0 - 26 * 3600, t0 - 26 * 3600 + 30, 5, 4),
       ];

@@ -27,6 +27,23 @@ forEachDbTarget((target) => {
     }
   });
 
+  test('a partly replayed batch counts only its new trades, per platform', async () => {
+    const db = await openTestDb(target);
+    try {
+      const stored = [trade(), trade(), trade({ program: 'launchlab' })];
+      const fresh = [trade(), trade({ program: 'launchlab' }), trade({ program: 'launchlab' })];
+      await new EventWriter(db).transaction((tx) => tx.writeEvents(stored));
+      // The whole batch goes in one COPY, which hits the stored keys; the fallback counts what was new.
+      const res = await new EventWriter(db).transaction((tx) => tx.writeEvents([...fresh, ...stored]));
+      assert.deepEqual(res.insertedByPlatform, { pumpfun: 1, launchlab: 2 });
+      assert.equal(res.inserted, 3);
+      const rows = await db.query<{ platform: string; n: bigint }>('SELECT platform, count(*) AS n FROM transactions GROUP BY platform ORDER BY platform');
+      assert.deepEqual(rows.rows, [{ platform: 'launchlab', n: 3n }, { platform: 'pumpfun', n: 3n }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   test('u64 max and 3e-8 prices survive exactly', async () => {
     const db = await openTestDb(target);
     try {
