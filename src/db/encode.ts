@@ -8,14 +8,14 @@ import type { CopyCell, CopyRows, SqlValue } from './types.ts';
 const NEEDS_QUOTES = /[",\n\r\\]/;
 
 /** One CSV field: null stays unquoted-empty (SQL NULL); an empty string is quoted so it stays ''. */
-function csvField(cell: CopyCell): string {
+export function csvField(cell: CopyCell): string {
   if (cell === null) return '';
   if (cell === '' || NEEDS_QUOTES.test(cell)) return `"${cell.replaceAll('"', '""')}"`;
   return cell;
 }
 
 /** One row as a CSV line for `COPY … WITH (FORMAT csv)`. */
-function csvLine(row: readonly CopyCell[]): string {
+export function csvLine(row: readonly CopyCell[]): string {
   let line = csvField(row[0] ?? null);
   for (let i = 1; i < row.length; i++) line += ',' + csvField(row[i]!);
   return line + '\n';
@@ -29,8 +29,8 @@ function csvLine(row: readonly CopyCell[]): string {
 export function* csvPieces(rows: CopyRows, rowsPerPiece: number): Generator<string> {
   let piece = '';
   let n = 0;
-  for (const row of rows) {
-    piece += csvLine(row);
+  for (const line of 'csvLines' in rows ? rows.csvLines() : csvLines(rows)) {
+    piece += line;
     if (++n === rowsPerPiece) {
       yield piece;
       piece = '';
@@ -40,11 +40,23 @@ export function* csvPieces(rows: CopyRows, rowsPerPiece: number): Generator<stri
   if (n > 0) yield piece;
 }
 
+function* csvLines(rows: Iterable<readonly CopyCell[]>): Generator<string> {
+  for (const row of rows) yield csvLine(row);
+}
+
 /**
  * JSON arrays of `items` whose text stays under `maxBytes` each (an item larger than that still forms
  * its own chunk) — for statements that take a batch as one JSON parameter on peers with a message limit.
  */
 export function* jsonArrayChunks(items: Iterable<unknown>, maxBytes: number): Generator<string> {
+  // Usually the whole batch fits: one JSON.stringify instead of one per item.
+  if (Array.isArray(items)) {
+    const whole = JSON.stringify(items);
+    if (Buffer.byteLength(whole) <= maxBytes) {
+      if (items.length > 0) yield whole;
+      return;
+    }
+  }
   let parts: string[] = [];
   let bytes = 2;
   for (const item of items) {

@@ -1,6 +1,7 @@
 import type { Platform, TradeEvent } from '../core/events.ts';
 import { quarantine } from './quarantine.ts';
-import type { CopyCell, CopyRows, Queryable } from './types.ts';
+import { csvField } from './encode.ts';
+import type { CopyCell, CopyRows, CsvEncodedRows, Queryable } from './types.ts';
 
 /** `transactions` columns written by the trade writer, in COPY order. */
 export const TRADE_COLUMNS = [
@@ -13,27 +14,34 @@ export const TRADE_COLUMNS = [
 const U64_MAX = (1n << 64n) - 1n;
 const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
-/** Why a trade cannot be stored as is, or null. Catches the common bad rows without a database round trip. */
+/** The u64 amounts of a trade: column name and event field. */
+const AMOUNTS = [
+  ['sol_amount', 'solAmount'], ['token_amount', 'tokenAmount'], ['fee', 'fee'], ['protocol_fee', 'protocolFee'],
+  ['creator_fee', 'creatorFee'], ['platform_fee', 'platformFee'], ['virtual_sol_reserves', 'virtualSolReserves'],
+  ['virtual_token_reserves', 'virtualTokenReserves'], ['real_sol_reserves', 'realSolReserves'],
+  ['real_token_reserves', 'realTokenReserves'],
+] as const satisfies ReadonlyArray<readonly [string, keyof TradeEvent]>;
+
+const isDecimals = (v: number): boolean => Number.isInteger(v) && v >= 0 && v <= 18;
+
+/**
+ * Why a trade cannot be stored as is, or null. Catches the common bad rows without a database round trip.
+ * Runs for every trade of every batch: plain comparisons, nothing allocated unless the trade is bad.
+ */
 export function invalidTradeReason(t: TradeEvent): string | null {
   // Checked here because batch-level statements (token/pool stubs) use these fields too.
   if (t.program !== 'pumpfun' && t.program !== 'launchlab') return `platform ${JSON.stringify(t.program)} is unknown`;
   if (t.side !== 'buy' && t.side !== 'sell') return `side ${JSON.stringify(t.side)} is not buy or sell`;
-  for (const [name, v] of [['base_decimals', t.baseDecimals], ['quote_decimals', t.quoteDecimals]] as const) {
-    if (!Number.isInteger(v) || v < 0 || v > 18) return `${name} ${v} is not an integer in 0..18`;
-  }
+  if (!isDecimals(t.baseDecimals)) return `base_decimals ${t.baseDecimals} is not an integer in 0..18`;
+  if (!isDecimals(t.quoteDecimals)) return `quote_decimals ${t.quoteDecimals} is not an integer in 0..18`;
   if (t.blockTime === null) return 'block_time is unknown (transactions.block_time is NOT NULL)';
   if (!Number.isSafeInteger(t.blockTime)) return `block_time ${t.blockTime} is not an integer of seconds`;
-  for (const [name, v] of [['ix_index', t.ixIndex], ['inner_ix_index', t.innerIxIndex], ['slot', t.slot]] as const) {
-    if (!Number.isSafeInteger(v)) return `${name} ${v} is not an integer`;
-  }
-  const amounts: Array<[string, bigint | null]> = [
-    ['sol_amount', t.solAmount], ['token_amount', t.tokenAmount], ['fee', t.fee], ['protocol_fee', t.protocolFee],
-    ['creator_fee', t.creatorFee], ['platform_fee', t.platformFee], ['virtual_sol_reserves', t.virtualSolReserves],
-    ['virtual_token_reserves', t.virtualTokenReserves], ['real_sol_reserves', t.realSolReserves],
-    ['real_token_reserves', t.realTokenReserves],
-  ];
-  for (const [name, v] of amounts) {
-    if (v !== null && (v < 0n || v > U64_MAX)) return `${name} ${v} is outside u64`;
+  if (!Number.isSafeInteger(t.ixIndex)) return `ix_index ${t.ixIndex} is not an integer`;
+  if (!Number.isSafeInteger(t.innerIxIndex)) return `inner_ix_index ${t.innerIxIndex} is not an integer`;
+  if (!Number.isSafeInteger(t.slot)) return `slot ${t.slot} is not an integer`;
+  for (const [column, field] of AMOUNTS) {
+    const v = t[field];
+    if (v !== null && (v < 0n || v > U64_MAX)) return `${column} ${v} is outside u64`;
   }
   if (!DECIMAL.test(t.priceSol)) return `price ${JSON.stringify(t.priceSol)} is not a decimal number`;
   if (t.progressPct !== null && !DECIMAL.test(t.progressPct)) return `progress ${JSON.stringify(t.progressPct)} is not a decimal number`;
@@ -65,6 +73,16 @@ export function tradeRow(t: TradeEvent, tokenId: string): CopyCell[] {
   ];
 }
 
+/**
+ * {@link tradeRow} as its CSV line, written in one go: only the chain strings can need quoting (checked by
+ * csvField); the other columns are numbers, the token id, and values the validation has pinned to safe
+ * text (platform, side, decimal price and progress). Equal to the generic encoding of tradeRow (tested);
+ * a third of the JS time of encoding a trade that way.
+ */
+export function tradeCsvLine(t: TradeEvent, tokenId: string): string {
+  return `${csvField(t.signature)},${t.ixIndex},${t.innerIxIndex},${isoSeconds(t.blockTime!)},${t.slot},${t.program},${tokenId},${csvField(t.mint)},${csvField(t.pool)},${csvField(t.quoteMint)},${csvField(t.user)},${t.side},${t.solAmount},${t.tokenAmount},${t.fee},${t.protocolFee},${t.creatorFee},${t.platformFee},${t.virtualSolReserves},${t.virtualTokenReserves},${t.realSolReserves ?? ''},${t.realTokenReserves ?? ''},${t.priceSol},${t.progressPct ?? ''},${t.baseDecimals},${t.quoteDecimals},${csvField(t.ixName)},${t.completesCurve ? 't' : 'f'}\n`;
+}
+
 /** A validated trade and its token's id: what a COPY row is made of. */
 export interface PreparedTrade {
   event: TradeEvent;
@@ -73,11 +91,15 @@ export interface PreparedTrade {
 
 /**
  * The trades as COPY rows, made as the COPY reads them: on the server the rows of one piece are encoded
- * while PostgreSQL is inserting the previous piece, instead of all before the COPY starts.
+ * while PostgreSQL is inserting the previous piece, instead of all before the COPY starts. CSV lines for
+ * the COPY paths, cells for a peer without COPY.
  */
-const copyRows = (trades: readonly PreparedTrade[]): CopyRows => ({
+const copyRows = (trades: readonly PreparedTrade[]): CsvEncodedRows => ({
   *[Symbol.iterator]() {
     for (const t of trades) yield tradeRow(t.event, t.tokenId);
+  },
+  *csvLines() {
+    for (const t of trades) yield tradeCsvLine(t.event, t.tokenId);
   },
 });
 

@@ -17,9 +17,16 @@ export type CopyCell = string | null;
 
 /**
  * COPY input: rows of cells. Any iterable, read once per call — a lazy one lets the server driver encode
- * later rows while the server is already parsing the first ones.
+ * later rows while the server is already parsing the first ones. Rows that can write themselves as CSV
+ * ({@link CsvEncodedRows}) skip the generic cell-by-cell encoding on the COPY paths.
  */
-export type CopyRows = Iterable<readonly CopyCell[]>;
+export type CopyRows = Iterable<readonly CopyCell[]> | CsvEncodedRows;
+
+/** Rows that also come as CSV lines: a writer that knows which of its columns can never need quoting. */
+export interface CsvEncodedRows extends Iterable<readonly CopyCell[]> {
+  /** The same rows as CSV lines, each ending in a newline, exactly as the generic encoding would write them. */
+  csvLines(): Iterable<string>;
+}
 
 export interface QueryResult<T> {
   rows: T[];

@@ -294,7 +294,11 @@ export class TxWriter {
 
   /** Minimal token and pool rows for trades whose token or pool is not stored yet; fills the id cache. */
   private async ensureTradeTokensAndPools(trades: readonly TradeEvent[]): Promise<void> {
-    await this.ensureTokens(trades.map((t) => ({ mint: t.mint, platform: t.program, decimals: t.baseDecimals, quote_mint: t.quoteMint })));
+    const unseen: TokenStub[] = [];
+    for (const t of trades) {
+      if (!this.cachedTokenId(t.mint)) unseen.push({ mint: t.mint, platform: t.program, decimals: t.baseDecimals, quote_mint: t.quoteMint });
+    }
+    await this.ensureTokens(unseen);
     const firstByPool = new Map<string, TradeEvent>();
     for (const t of trades) if (!this.hasPool(t.pool) && !firstByPool.has(t.pool)) firstByPool.set(t.pool, t);
     if (firstByPool.size > 0) {
@@ -371,18 +375,22 @@ export class TxWriter {
    * a whole number of minutes after the Unix epoch.
    */
   private async markCandleBuckets(trades: readonly TradeEvent[]): Promise<void> {
-    const buckets = new Map<string, { token_id: string; minute: number }>();
+    const minutesByMint = new Map<string, Set<number>>();
     for (const t of trades) {
-      const tokenId = this.cachedTokenId(t.mint)!;
-      const minute = Math.floor(t.blockTime! / 60);
-      const key = `${tokenId}:${minute}`;
-      if (!buckets.has(key)) buckets.set(key, { token_id: tokenId, minute });
+      const minutes = minutesByMint.get(t.mint);
+      if (minutes) minutes.add(Math.floor(t.blockTime! / 60));
+      else minutesByMint.set(t.mint, new Set([Math.floor(t.blockTime! / 60)]));
+    }
+    const buckets: Array<{ token_id: string; minute: number }> = [];
+    for (const [mint, minutes] of minutesByMint) {
+      const tokenId = this.cachedTokenId(mint)!;
+      for (const minute of minutes) buckets.push({ token_id: tokenId, minute });
     }
     // candle_dirty has no key (migration 0062): a plain insert, duplicates across batches are merged by the refresh.
     await this.perJsonChunk(
       `INSERT INTO candle_dirty (token_id, bucket)
        SELECT token_id, to_timestamp(minute * 60) FROM json_to_recordset($1::json) AS x(token_id uuid, minute bigint)`,
-      [...buckets.values()],
+      buckets,
     );
   }
 
