@@ -381,16 +381,14 @@ export class TxWriter {
       if (minutes) minutes.add(Math.floor(t.blockTime! / 60));
       else minutesByMint.set(t.mint, new Set([Math.floor(t.blockTime! / 60)]));
     }
-    const buckets: Array<{ token_id: string; minute: number }> = [];
-    for (const [mint, minutes] of minutesByMint) {
-      const tokenId = this.cachedTokenId(mint)!;
-      for (const minute of minutes) buckets.push({ token_id: tokenId, minute });
-    }
+    const tokens = [...minutesByMint].map(([mint, minutes]) => ({ token_id: this.cachedTokenId(mint)!, minutes: [...minutes] }));
+    // One JSON record per token with its minutes: a batch spread over time marks several minutes per token.
     // candle_dirty has no key (migration 0062): a plain insert, duplicates across batches are merged by the refresh.
     await this.perJsonChunk(
       `INSERT INTO candle_dirty (token_id, bucket)
-       SELECT token_id, to_timestamp(minute * 60) FROM json_to_recordset($1::json) AS x(token_id uuid, minute bigint)`,
-      buckets,
+       SELECT x.token_id, to_timestamp(m.minute * 60)
+       FROM json_to_recordset($1::json) AS x(token_id uuid, minutes bigint[]), unnest(x.minutes) AS m(minute)`,
+      tokens,
     );
   }
 
