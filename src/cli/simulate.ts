@@ -6,7 +6,7 @@ import { createGzip } from 'node:zlib';
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { UsageError } from '../core/errors.ts';
-import { simulatedTransactions, toRpcJson, type SimulateOptions } from '../sources/simulate/index.ts';
+import { DEFAULT_MARKET, simulatedTransactions, toRpcJson, txPerSlotForRate, type SimulateOptions } from '../sources/simulate/index.ts';
 import { createPacer } from '../sources/simulate/source.ts';
 import { PROGRAM_IDS } from '../pipeline/programs.ts';
 import { addIndexerOptions, buildSource, runIndexer, type IndexerFlags } from './run.ts';
@@ -71,6 +71,11 @@ export function parseSimulateFlags(flags: SimulateFlags, nowMs = Date.now()): Si
     options.bundleShare = p;
   }
   if (flags.logs === false) options.logs = false;
+  // Paced without an explicit slot size, slots fill at the pace's rate: chain time keeps up with the wall
+  // clock (a live demo's candles and "lag" stay real) instead of crawling at the default 400 tx per slot.
+  if (options.rate !== undefined && options.txPerSlot === undefined) {
+    options.txPerSlot = txPerSlotForRate(options.rate, options.slotsPerSecond ?? DEFAULT_MARKET.slotsPerSecond);
+  }
   if (flags.startTime !== undefined) {
     const t = flags.startTime;
     const ms = t === 'now' ? nowMs : /^\d+$/.test(t) ? Number(t) * 1000 : Date.parse(t);

@@ -87,6 +87,22 @@ export const DEFAULT_MARKET: MarketOptions = {
   logs: true,
 };
 
+/** Leader slots without a block. */
+const SKIPPED_SLOT_SHARE = 0.03;
+/** Slots with a burst of activity, and how many times busier they are. */
+const BURST_SHARE = 0.05;
+const BURST_FACTOR = 3;
+
+/**
+ * The `txPerSlot` at which a source paced to `rate` transactions per second keeps chain time on the wall
+ * clock: a produced slot holds txPerSlot × (0.5 + U[0,1)) × its burst factor transactions on average, and
+ * a share of slots has no block.
+ */
+export function txPerSlotForRate(rate: number, slotsPerSecond: number): number {
+  const meanPerBlock = 1 + BURST_SHARE * (BURST_FACTOR - 1);
+  return Math.max(1, Math.round(rate / (slotsPerSecond * (1 - SKIPPED_SLOT_SHARE) * meanPerBlock)));
+}
+
 /** One simulated transaction: the normalized form, the wire-only parts, and what a decoder must find in it. */
 export interface SimTx {
   tx: RawTx;
@@ -186,8 +202,8 @@ export class Market {
       this.slot++;
       this.indexInSlot = 0;
       const rng = this.rng;
-      if (rng.chance(0.03)) continue; // skipped leader slot: no block
-      const burst = rng.chance(0.05) ? 3 : 1;
+      if (rng.chance(SKIPPED_SLOT_SHARE)) continue; // skipped leader slot: no block
+      const burst = rng.chance(BURST_SHARE) ? BURST_FACTOR : 1;
       this.txLeftInSlot = Math.max(1, Math.floor(this.options.txPerSlot * burst * (0.5 + rng.float())));
       this.blockhash = newSignature(rng).slice(0, 44);
     }

@@ -34,6 +34,21 @@ describe('megatron simulate', () => {
     assert.throws(() => parseSimulateFlags({ startTime: 'yesterday' }), UsageError);
   });
 
+  it('--rate without --tx-per-slot sizes slots so chain time keeps up with the wall clock', () => {
+    for (const rate of [50, 300, 2000]) {
+      const options = parseSimulateFlags({ seed: '3', rate: String(rate), startTime: '2026-01-01T00:00:00Z' });
+      const count = rate * 120; // two minutes of wall clock at this pace
+      let first: number | null = null;
+      let last = 0;
+      for (const sim of simulatedTransactions({ ...options, count })) {
+        first ??= sim.tx.blockTime!;
+        last = sim.tx.blockTime!;
+      }
+      const chainSeconds = last - first!;
+      assert.ok(chainSeconds > 120 * 0.85 && chainSeconds < 120 * 1.15, `rate ${rate}: 120 s of pace spanned ${chainSeconds} s of chain time`);
+    }
+  });
+
   it('--out FILE.gz writes gzip JSONL identical to the in-process rendering', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'megatron-sim-cli-'));
     try {
