@@ -1,10 +1,11 @@
 import type { Commitment } from '../sources/rpc/index.ts';
-import { JsonRpcHttpClient, RpcHistory, type SignatureInfo } from '../sources/rpc/index.ts';
+import { openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo } from '../sources/rpc/index.ts';
 import { log } from '../core/logger.ts';
 import { ResumeFilter } from '../sources/replay/index.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../sources/types.ts';
 
-export interface BackfillOptions {
+/** Reader settings ({@link RpcReaderSettings}) default to {@link RPC_READER_DEFAULTS}. */
+export interface BackfillOptions extends Partial<RpcReaderSettings> {
   httpUrl: string;
   /** Program id whose history is listed. */
   program: string;
@@ -13,8 +14,6 @@ export interface BackfillOptions {
   /** … or at this unix time (inclusive). One of the two is required. */
   sinceUnix?: number;
   commitment?: Exclude<Commitment, 'processed'>;
-  concurrency?: number;
-  requestsPerSecond?: number;
   /** Checkpoint key; default `backfill:<program>`. */
   name?: string;
 }
@@ -28,12 +27,13 @@ export interface BackfillOptions {
 export class BackfillSource implements TransactionSource {
   readonly name: string;
   private readonly history: RpcHistory;
+  private readonly settings: RpcReaderSettings;
 
   constructor(private readonly opts: BackfillOptions) {
     if (!opts.fromSignature && opts.sinceUnix === undefined) throw new Error('backfill needs a start: a signature or a time');
     this.name = opts.name ?? `backfill:${opts.program}`;
-    const http = new JsonRpcHttpClient({ url: opts.httpUrl, concurrency: opts.concurrency ?? 8, requestsPerSecond: opts.requestsPerSecond ?? 40, timeoutMs: 15_000, maxRetries: 4 });
-    this.history = new RpcHistory(http, { commitment: opts.commitment ?? 'confirmed', pageSize: 1000, source: this.name });
+    this.settings = { ...RPC_READER_DEFAULTS, ...opts };
+    this.history = openRpcHistory(opts.httpUrl, this.settings, opts.commitment ?? 'confirmed', this.name);
   }
 
   async *stream(start: SourceStartOptions): AsyncIterable<SourceItem> {
@@ -41,7 +41,7 @@ export class BackfillSource implements TransactionSource {
     log().info({ source: this.name, signatures: signatures.length, fromSlot: signatures[0]?.slot, toSlot: signatures.at(-1)?.slot }, 'backfill: signatures listed');
     const resume = new ResumeFilter(start.checkpoint);
     const todo = signatures.filter((s) => resume.admit(s.slot, s.signature));
-    for await (const round of this.history.inChainOrder(todo, this.opts.concurrency ?? 8, start.signal, 0)) {
+    for await (const round of this.history.inChainOrder(todo, this.settings.concurrency, start.signal, 0)) {
       const receivedAtMs = Date.now();
       for (const { tx } of round.fetched) yield 'slot' in tx ? { kind: 'tx', tx, receivedAtMs } : { kind: 'invalid', raw: tx.raw, reason: tx.reason, receivedAtMs };
       for (const signature of round.notReturned) {

@@ -21,33 +21,20 @@ import { log } from '../../core/logger.ts';
 import { redactUrl } from '../../core/redact.ts';
 import { Backoff, sleep, type BackoffOptions } from '../backoff.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
-import { RpcHistory, type SignatureInfo } from './history.ts';
-import { JsonRpcHttpClient } from './http.ts';
+import { openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo } from './history.ts';
 
 type Gap = Extract<SourceItem, { kind: 'gap' }>;
 
-/** Options of {@link withRpcGapBackfill}; only `httpUrl` and `programs` are required. */
-export interface RpcGapBackfillOptions {
+/** Options of {@link withRpcGapBackfill}; only `httpUrl` and `programs` are required (reader settings: {@link RPC_READER_DEFAULTS}). */
+export interface RpcGapBackfillOptions extends Partial<RpcReaderSettings> {
   /** JSON-RPC HTTP endpoint (SOLANA_RPC_URL); redacted in logs. */
   httpUrl: string;
   /** Program ids whose history fills a gap: the wrapped source's programs. */
   programs: string[];
   /** getSignaturesForAddress / getTransaction commitment (processed is read as confirmed). Default confirmed. */
   commitment?: 'processed' | 'confirmed' | 'finalized';
-  /** HTTP requests in flight at once. Default 8. */
-  concurrency?: number;
-  /** Sustained HTTP requests per second. Default 40. */
-  requestsPerSecond?: number;
-  /** Per-request timeout (ms). Default 15 000. */
-  requestTimeoutMs?: number;
-  /** HTTP retries of one request. Default 4. */
-  maxRetries?: number;
   /** Also yield failed transactions (when the wrapped source does). Default false. */
   includeFailed?: boolean;
-  /** getSignaturesForAddress page size (≤ 1000). Default 1000. */
-  pageSize?: number;
-  /** How long to keep asking for a listed transaction the node answers null for (ms). Default 10 000. */
-  fetchNullTimeoutMs?: number;
   /** How long to wait for the node to reach the gap's last slot before listing anyway (ms). Default 30 000. */
   catchUpTimeoutMs?: number;
   /** Whole backfills tried (the RPC endpoint failing) before the gap is reported unfilled. Default 5. */
@@ -80,27 +67,15 @@ export class RpcGapBackfill implements TransactionSource {
     if (opts.programs.length === 0) throw new RangeError('gap backfill needs at least one program');
     this.name = inner.name;
     this.o = {
-      concurrency: 8,
-      requestsPerSecond: 40,
-      requestTimeoutMs: 15_000,
-      maxRetries: 4,
+      ...RPC_READER_DEFAULTS,
       includeFailed: false,
-      pageSize: 1000,
-      fetchNullTimeoutMs: 10_000,
       catchUpTimeoutMs: 30_000,
       attempts: 5,
       backoff: { initialMs: 500, maxMs: 10_000, multiplier: 2 },
       ...opts,
       commitment: opts.commitment === 'finalized' ? 'finalized' : 'confirmed',
     };
-    const http = new JsonRpcHttpClient({
-      url: opts.httpUrl,
-      concurrency: this.o.concurrency,
-      requestsPerSecond: this.o.requestsPerSecond,
-      timeoutMs: this.o.requestTimeoutMs,
-      maxRetries: this.o.maxRetries,
-    });
-    this.history = new RpcHistory(http, { commitment: this.o.commitment, pageSize: this.o.pageSize, source: this.name });
+    this.history = openRpcHistory(opts.httpUrl, this.o, this.o.commitment, this.name);
   }
 
   async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {

@@ -9,7 +9,44 @@ import { errorMessage } from '../../core/errors.ts';
 import { log } from '../../core/logger.ts';
 import { sleep } from '../backoff.ts';
 import { normalizeRpcTransaction } from '../formats/index.ts';
-import type { JsonRpcHttpClient } from './http.ts';
+import { JsonRpcHttpClient } from './http.ts';
+
+/** How every RPC reader (rpc source, gap filler, `megatron backfill`) talks to the node, with one set of defaults. */
+export interface RpcReaderSettings {
+  /** HTTP requests in flight at once (getTransaction fan-out). Default 8. */
+  concurrency: number;
+  /** Sustained HTTP requests per second. Default 40. */
+  requestsPerSecond: number;
+  /** Per-request timeout (ms). Default 15 000. */
+  requestTimeoutMs: number;
+  /** HTTP retries of one request. Default 4. */
+  maxRetries: number;
+  /** getSignaturesForAddress page size (≤ 1000). Default 1000. */
+  pageSize: number;
+  /** How long to keep asking for a transaction the node answers null for (ms). Default 10 000. */
+  fetchNullTimeoutMs: number;
+}
+
+export const RPC_READER_DEFAULTS: RpcReaderSettings = {
+  concurrency: 8,
+  requestsPerSecond: 40,
+  requestTimeoutMs: 15_000,
+  maxRetries: 4,
+  pageSize: 1000,
+  fetchNullTimeoutMs: 10_000,
+};
+
+/** An {@link RpcHistory} over its own rate-limited HTTP client to `url`. */
+export function openRpcHistory(url: string, settings: RpcReaderSettings, commitment: RpcHistoryOptions['commitment'], source: string): RpcHistory {
+  const http = new JsonRpcHttpClient({
+    url,
+    concurrency: settings.concurrency,
+    requestsPerSecond: settings.requestsPerSecond,
+    timeoutMs: settings.requestTimeoutMs,
+    maxRetries: settings.maxRetries,
+  });
+  return new RpcHistory(http, { commitment, pageSize: settings.pageSize, source });
+}
 
 /** One `getSignaturesForAddress` entry. */
 export interface SignatureInfo {

@@ -19,14 +19,15 @@ import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from '../backoff
 import { BoundedQueue } from '../queue.ts';
 import { RecentSet } from '../recent.ts';
 import type { Checkpoint, SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
-import { RpcHistory, type SignatureInfo, type Unreadable } from './history.ts';
-import { JsonRpcHttpClient } from './http.ts';
+import { openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo, type Unreadable } from './history.ts';
+import type { JsonRpcHttpClient } from './http.ts';
 import { LogsSocket, type LogsNotification } from './ws.ts';
 
 export type Commitment = 'processed' | 'confirmed' | 'finalized';
 
 /** Options of {@link createRpcSource}; only `httpUrl`, `wsUrl` and `programs` are required. */
-export interface RpcSourceOptions {
+/** RPC source options; the HTTP reader settings ({@link RpcReaderSettings}) default to {@link RPC_READER_DEFAULTS}. */
+export interface RpcSourceOptions extends Partial<RpcReaderSettings> {
   /** Checkpoint key; default `rpc`. */
   name?: string;
   /** JSON-RPC HTTP endpoint (SOLANA_RPC_URL); API keys inside are redacted in logs and errors. */
@@ -37,14 +38,6 @@ export interface RpcSourceOptions {
   programs: string[];
   /** logsSubscribe commitment; getTransaction uses `confirmed` when this is `processed` (it rejects processed). Default confirmed. */
   commitment?: Commitment;
-  /** HTTP requests in flight at once (getTransaction fan-out). Default 8. */
-  concurrency?: number;
-  /** Sustained HTTP requests per second. Default 40. */
-  requestsPerSecond?: number;
-  /** Per-request timeout (ms). Default 15 000. */
-  requestTimeoutMs?: number;
-  /** HTTP retries before the connection is recycled. Default 4. */
-  maxRetries?: number;
   /** Also yield failed transactions. Default false (they carry no launchpad events). */
   includeFailed?: boolean;
   /** Items buffered ahead of the consumer. Default 1000. */
@@ -55,10 +48,6 @@ export interface RpcSourceOptions {
   heartbeatMs?: number;
   /** How often to re-list signatures and emit what notifications missed; 0 disables. Default 15 000. */
   reconcileIntervalMs?: number;
-  /** getSignaturesForAddress page size (≤ 1000). Default 1000. */
-  pageSize?: number;
-  /** How long to keep asking for a transaction the node notified but cannot return yet (ms). Default 10 000. */
-  fetchNullTimeoutMs?: number;
   /** Signatures remembered for deduplication. Default 200 000. */
   dedupeCapacity?: number;
   backoff?: BackoffOptions;
@@ -136,29 +125,18 @@ export class RpcSource implements TransactionSource {
     this.name = opts.name ?? 'rpc';
     this.o = {
       commitment: 'confirmed',
-      concurrency: 8,
-      requestsPerSecond: 40,
-      requestTimeoutMs: 15_000,
-      maxRetries: 4,
+      ...RPC_READER_DEFAULTS,
       includeFailed: false,
       queueCapacity: 1000,
       liveBufferCapacity: 10_000,
       heartbeatMs: 10_000,
       reconcileIntervalMs: 15_000,
-      pageSize: 1000,
-      fetchNullTimeoutMs: 10_000,
       dedupeCapacity: 200_000,
       backoff: DEFAULT_BACKOFF,
       ...opts,
     };
-    this.http = new JsonRpcHttpClient({
-      url: opts.httpUrl,
-      concurrency: this.o.concurrency,
-      requestsPerSecond: this.o.requestsPerSecond,
-      timeoutMs: this.o.requestTimeoutMs,
-      maxRetries: this.o.maxRetries,
-    });
-    this.history = new RpcHistory(this.http, { commitment: this.getCommitment(), pageSize: this.o.pageSize, source: this.name });
+    this.history = openRpcHistory(opts.httpUrl, this.o, this.getCommitment(), this.name);
+    this.http = this.history.http;
   }
 
   async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
