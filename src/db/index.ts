@@ -26,7 +26,7 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
 }
 
 async function openEmbeddedDb(options: OpenDbOptions): Promise<Db> {
-  // Loaded on demand: PGlite's module alone adds ≈ 50 MB RSS to a process that only talks to a server.
+  // Loaded on demand: PGlite's module adds ≈ 40 MB RSS (measured 119 → 81 MB without it) to a process that only talks to a server.
   const { openPglite, pgliteQueryable } = await import('./pglite.ts');
   const dataDir = options.inMemory ? undefined : (options.dataDir ?? DEFAULT_DATA_DIR);
   const { pg: lite, capabilities } = await openPglite(dataDir === 'memory://' ? undefined : dataDir);
