@@ -15,11 +15,12 @@ export interface PgliteHandle {
 /**
  * Opens the embedded database: PGlite with TimescaleDB. `LOAD 'timescaledb'` runs right after opening:
  * PGlite has no shared_preload_libraries, and without the explicit load inserts into hypertables fail
- * once the database is reopened from disk.
+ * once the database is reopened from disk. `loadDataDir` fills a new data directory from a `dumpDataDir` archive
+ * (restore).
  */
-export async function openPglite(dataDir: string | undefined): Promise<PgliteHandle> {
+export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<PgliteHandle> {
   if (dataDir !== undefined && !dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
-  const pg = await PGlite.create({ dataDir, extensions: { timescaledb }, parsers });
+  const pg = await PGlite.create({ dataDir, loadDataDir, extensions: { timescaledb }, parsers });
   await pg.exec(`LOAD 'timescaledb'`);
   return { pg, capabilities: { copy: true, maxMessageBytes: null, backgroundWorkers: false } };
 }

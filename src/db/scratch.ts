@@ -23,7 +23,7 @@ export async function createScratchDatabase(adminUrl: string, prefix: string): P
 }
 
 /** One statement on its own short-lived connection (CREATE/DROP DATABASE cannot run inside a pool's transaction). */
-export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {

@@ -86,9 +86,7 @@ export async function applyLifecycle(db: Db, settings: LifecycleSettings): Promi
     }
   };
   for (const p of relationPolicies(settings)) {
-    if (p.relation !== 'price_candles_1h' && p.relation !== 'price_candles_1d') {
-      await align(p.relation, 'policy_compression', 'compress_after', p.compressAfterDays, 'add_compression_policy');
-    }
+    await align(p.relation, 'policy_compression', 'compress_after', p.compressAfterDays, 'add_compression_policy');
     await align(p.relation, 'policy_retention', 'drop_after', p.retentionDays, 'add_retention_policy');
   }
   for (const [proc, keepDays] of [

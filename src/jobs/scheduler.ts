@@ -23,8 +23,6 @@ export interface JobOutcome {
   error?: string;
 }
 
-/** Transactions older than this are dropped by default (same as the timescale flavour's retention policy). */
-export const RETENTION_DAYS = DEFAULT_LIFECYCLE.tradesRetentionDays;
 /** Day partitions created ahead of today (plain flavour). */
 export const PARTITIONS_AHEAD_DAYS = 3;
 
@@ -99,15 +97,21 @@ export function startScheduler(
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
-  let aligned = opts.lifecycle === undefined;
+  // Configured retention/compression ages replace the migrations' defaults, attempted once before the first run;
+  // a failure is logged and does not keep the jobs from running (the database's policies stay as they were).
+  let pendingLifecycle = opts.lifecycle;
   const tick = () => {
     running = (async () => {
-      try {
-        // Configured retention/compression ages replace the migrations' defaults once, before the first run.
-        if (!aligned && opts.lifecycle) {
-          await applyLifecycle(db, opts.lifecycle);
-          aligned = true;
+      if (pendingLifecycle) {
+        const lifecycle = pendingLifecycle;
+        pendingLifecycle = undefined;
+        try {
+          await applyLifecycle(db, lifecycle);
+        } catch (err) {
+          log().warn({ err: errorMessage(err) }, 'applying the configured lifecycle failed');
         }
+      }
+      try {
         await runDueJobs(db, [...(await storageJobs(db, opts.lifecycle)), ...(opts.extraJobs ?? [])]);
       } catch (err) {
         log().warn({ err: errorMessage(err) }, 'scheduler tick failed');

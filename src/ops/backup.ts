@@ -2,12 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
-import { timescaledb } from '@electric-sql/pglite/timescaledb';
 import pg from 'pg';
 import { UsageError } from '../core/errors.ts';
 import { redactUrl } from '../core/redact.ts';
-import { openPglite } from '../db/pglite.ts';
 
 const run = promisify(execFile);
 
@@ -47,7 +44,7 @@ export async function backup(target: BackupTarget, file: string): Promise<Backup
     return { kind: 'pg_dump', file, bytes: (await stat(file)).size };
   }
   if (!(await isDataDir(target.dataDir))) throw new UsageError(`no embedded database in ${target.dataDir} (MEGATRON_DATA_DIR)`);
-  const { pg: lite } = await openPglite(target.dataDir);
+  const { pg: lite } = await (await loadPglite()).openPglite(target.dataDir);
   try {
     const archive = await lite.dumpDataDir('gzip');
     const bytes = Buffer.from(await archive.arrayBuffer());
@@ -81,10 +78,8 @@ export async function restore(target: BackupTarget, file: string, opts: RestoreO
     movedAside = `${target.dataDir.replace(/\/+$/, '')}.before-restore-${Date.now()}`;
     await rename(target.dataDir, movedAside);
   }
-  await mkdir(target.dataDir, { recursive: true });
-  const lite = await PGlite.create({ dataDir: target.dataDir, loadDataDir: new Blob([await readFile(file)]), extensions: { timescaledb } });
+  const { pg: lite } = await (await loadPglite()).openPglite(target.dataDir, new Blob([await readFile(file)]));
   try {
-    await lite.exec(`LOAD 'timescaledb'`);
     await lite.query('SELECT count(*) FROM schema_migrations');
   } finally {
     await lite.close();
@@ -152,6 +147,9 @@ async function pgTool(tool: string, args: string[], url: string): Promise<{ stdo
     throw new Error(`${tool} failed: ${redactUrl(e.stderr?.trim() || e.message)}`);
   }
 }
+
+/** PGlite (≈ 40 MB RSS) loads only for an embedded backup or restore: every `megatron` command imports this module. */
+const loadPglite = () => import('../db/pglite.ts');
 
 async function isDataDir(dir: string): Promise<boolean> {
   return stat(path.join(dir, 'PG_VERSION')).then(() => true, () => false);

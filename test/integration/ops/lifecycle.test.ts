@@ -31,6 +31,7 @@ forEachDbTarget((target) => {
       const old5m = `SELECT count(*) AS n FROM price_candles_5m WHERE bucket < now() - interval '8 days'`;
       assert.ok((await count(db, old1m)) > 0, 'the history has 1m candles older than a week');
       const old5mBefore = await count(db, old5m);
+      assert.ok(old5mBefore > 0, 'the history has 5m candles older than 8 days');
 
       const outcomes = await runDueJobs(db, await storageJobs(db), new Date(), true);
       assert.deepEqual(outcomes.filter((o) => o.status !== 'success'), []);
