@@ -14,10 +14,11 @@ export async function loadPriceSnapshots(db: Queryable, mints?: readonly string[
     mint: string; price: string; signature: string; side: 'buy' | 'sell'; block_time: Date; sol_amount: string; token_amount: string;
     volume_1h: string; change_1h: string | null;
   }>(
-    // Trades are looked up by token id (the indexed column), never by mint.
+    // Trades are looked up by token id (the indexed column), never by mint; a token without trades has no
+    // latest trade, so the LATERAL join below leaves it out.
     `WITH active AS (${mints
       ? `SELECT id AS token_id, mint_address AS mint FROM tokens k
-         WHERE mint_address = ANY($1::text[]) AND EXISTS (SELECT 1 FROM transactions x WHERE x.token_id = k.id)`
+         WHERE mint_address = ANY($1::text[])`
       : `SELECT DISTINCT token_id, mint FROM transactions WHERE block_time > now() - INTERVAL '1 hour'`})
      SELECT a.mint, l.price_per_token::text AS price, l.signature, l.type AS side, l.block_time,
             l.sol_amount::text AS sol_amount, l.token_amount::text AS token_amount,

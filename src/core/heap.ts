@@ -8,7 +8,7 @@ import v8 from 'node:v8';
  * near 250 MB at the price of more GC work (≈ 20 % more CPU per trade, docs/pipeline.md). A growth factor,
  * not a limit: nothing fails when the live set does grow.
  */
-export const INGEST_V8_FLAGS = ['--heap-growing-percent=25'] as const;
+const INGEST_V8_FLAGS = ['--heap-growing-percent=25'] as const;
 
 /** Applies {@link INGEST_V8_FLAGS} to this process (V8 reads them at each collection; threads share them). */
 export function tuneHeapForIngestion(): void {

@@ -1,5 +1,5 @@
 import type { Commitment } from '../sources/rpc/index.ts';
-import { openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo } from '../sources/rpc/index.ts';
+import { fetchedItem, notReturnedItem, openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo } from '../sources/rpc/index.ts';
 import { log } from '../core/logger.ts';
 import { ResumeFilter } from '../sources/replay/index.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../sources/types.ts';
@@ -43,9 +43,9 @@ export class BackfillSource implements TransactionSource {
     const todo = signatures.filter((s) => resume.admit(s.slot, s.signature));
     for await (const round of this.history.inChainOrder(todo, this.settings.concurrency, start.signal, 0)) {
       const receivedAtMs = Date.now();
-      for (const { tx } of round.fetched) yield 'slot' in tx ? { kind: 'tx', tx, receivedAtMs } : { kind: 'invalid', raw: tx.raw, reason: tx.reason, receivedAtMs };
+      for (const { tx } of round.fetched) yield fetchedItem(tx, receivedAtMs);
       for (const signature of round.notReturned) {
-        yield { kind: 'invalid', raw: JSON.stringify({ signature }), reason: `getTransaction ${signature} returned null (pruned history?)`, receivedAtMs };
+        yield notReturnedItem(signature, `getTransaction ${signature} returned null (pruned history?)`, receivedAtMs);
       }
     }
   }

@@ -38,14 +38,15 @@ export interface DecodedSource {
 }
 
 /** `metric\tlabel[\tlabel]` → count: a decoder thread's tally crosses to the main thread as this plain object. */
-export type DecodeTally = Record<string, number>;
+type DecodeTally = Record<string, number>;
 
 /** Tally keys of the decoded-events metric, built once per (platform, type) instead of once per event. */
-const eventKeys = new Map<string, string>();
+const eventKeys = new Map<string, Map<string, string>>();
 const eventKey = (program: string, type: string): string => {
-  const id = program + type;
-  let key = eventKeys.get(id);
-  if (key === undefined) eventKeys.set(id, (key = `events\t${program}\t${type}`));
+  let byType = eventKeys.get(program);
+  if (byType === undefined) eventKeys.set(program, (byType = new Map()));
+  let key = byType.get(type);
+  if (key === undefined) byType.set(type, (key = `events\t${program}\t${type}`));
   return key;
 };
 

@@ -29,9 +29,12 @@ const summaryColumns = (s: Schema) => `
   cp.latest_price::text AS price_sol, cp.bonding_curve_progress::text AS progress_pct,
   v.volume::text AS volume_24h_sol, v.trades AS trades_24h, ${latestScore(s)} AS score`;
 
+/** A token's trades of the last 24 hours (`x`), read through the (token_id, block_time) index. */
+const TRADES_24H = `FROM transactions x WHERE x.token_id = t.id AND x.block_time > now() - interval '24 hours'`;
+const SOL_VOLUME = `sum(megatron_ui_amount(x.sol_amount, x.quote_decimals))`;
+
 const VOLUME_24H = `LEFT JOIN LATERAL (
-    SELECT COALESCE(sum(megatron_ui_amount(x.sol_amount, x.quote_decimals)), 0) AS volume, count(*)::int AS trades
-    FROM transactions x WHERE x.token_id = t.id AND x.block_time > now() - interval '24 hours'
+    SELECT COALESCE(${SOL_VOLUME}, 0) AS volume, count(*)::int AS trades ${TRADES_24H}
   ) v ON true`;
 
 export interface TokenSummaryRow {
@@ -59,7 +62,7 @@ export interface TokenSummaryRow {
 const SORT_KEYS: Record<TokenSort, (s: Schema) => { expr: string; type: string }> = {
   created: () => ({ expr: `COALESCE(t.creation_timestamp, t.created_at)`, type: 'timestamptz' }),
   volume: () => ({
-    expr: `COALESCE((SELECT sum(megatron_ui_amount(x.sol_amount, x.quote_decimals)) FROM transactions x WHERE x.token_id = t.id AND x.block_time > now() - interval '24 hours'), 0)`,
+    expr: `COALESCE((SELECT ${SOL_VOLUME} ${TRADES_24H}), 0)`,
     type: 'numeric',
   }),
   score: (s) => ({ expr: `COALESCE(${latestScore(s)}, -1)`, type: 'int' }),

@@ -21,7 +21,7 @@ import { log } from '../../core/logger.ts';
 import { redactUrl } from '../../core/redact.ts';
 import { Backoff, sleep, type BackoffOptions } from '../backoff.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
-import { openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo } from './history.ts';
+import { fetchedItem, notReturnedItem, openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo } from './history.ts';
 
 type Gap = Extract<SourceItem, { kind: 'gap' }>;
 
@@ -113,7 +113,7 @@ export class RpcGapBackfill implements TransactionSource {
           const receivedAtMs = Date.now();
           notReturned.push(...round.notReturned);
           for (const { signature, tx } of round.fetched) {
-            yield 'slot' in tx ? { kind: 'tx', tx, receivedAtMs } : { kind: 'invalid', raw: tx.raw, reason: tx.reason, receivedAtMs };
+            yield fetchedItem(tx, receivedAtMs);
             yielded.signatures.add(signature);
             count++;
             this.stats.transactions++;
@@ -122,7 +122,7 @@ export class RpcGapBackfill implements TransactionSource {
         if (signal.aborted) return;
         // A listed transaction the node never returned is not silently skipped: quarantined with its signature.
         for (const signature of notReturned) {
-          yield { kind: 'invalid', raw: JSON.stringify({ signature }), reason: `gap backfill: getTransaction ${signature} kept answering null`, receivedAtMs: Date.now() };
+          yield notReturnedItem(signature, `gap backfill: getTransaction ${signature} kept answering null`, Date.now());
         }
         const filled = notReturned.length === 0;
         if (filled) this.stats.filled++;

@@ -9,6 +9,7 @@ import { errorMessage } from '../../core/errors.ts';
 import { log } from '../../core/logger.ts';
 import { sleep } from '../backoff.ts';
 import { normalizeRpcTransaction } from '../formats/index.ts';
+import type { SourceItem } from '../types.ts';
 import { JsonRpcHttpClient } from './http.ts';
 
 /** How every RPC reader (rpc source, gap filler, `megatron backfill`) talks to the node, with one set of defaults. */
@@ -60,6 +61,16 @@ export interface SignatureInfo {
 export interface Unreadable {
   raw: string;
   reason: string;
+}
+
+/** A fetched transaction as a source item: the transaction, or `invalid` (quarantined with the reason) when unreadable. */
+export function fetchedItem(tx: RawTx | Unreadable, receivedAtMs: number): SourceItem {
+  return 'slot' in tx ? { kind: 'tx', tx, receivedAtMs } : { kind: 'invalid', raw: tx.raw, reason: tx.reason, receivedAtMs };
+}
+
+/** A listed signature the node never returned, as an `invalid` item: quarantined with `reason`, never skipped silently. */
+export function notReturnedItem(signature: string, reason: string, receivedAtMs: number): SourceItem {
+  return { kind: 'invalid', raw: JSON.stringify({ signature }), reason, receivedAtMs };
 }
 
 export interface RpcHistoryOptions {

@@ -19,7 +19,7 @@ import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from '../backoff
 import { BoundedQueue } from '../queue.ts';
 import { RecentSet } from '../recent.ts';
 import type { Checkpoint, SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
-import { openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo, type Unreadable } from './history.ts';
+import { fetchedItem, openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo, type Unreadable } from './history.ts';
 import type { JsonRpcHttpClient } from './http.ts';
 import { LogsSocket, type LogsNotification } from './ws.ts';
 
@@ -357,12 +357,8 @@ export class RpcSource implements TransactionSource {
 
   /** Queues `tx` and only then remembers `signature` as emitted (a put cut short by `signal` adds nothing). */
   private async emit(state: RunState, queue: BoundedQueue<SourceItem>, signature: string, tx: RawTx | Unreadable, receivedAtMs: number, signal: AbortSignal): Promise<void> {
-    if (!('slot' in tx)) {
-      await queue.put({ kind: 'invalid', raw: tx.raw, reason: tx.reason, receivedAtMs }, signal);
-    } else {
-      state.lastSlot = Math.max(state.lastSlot ?? 0, tx.slot);
-      await queue.put({ kind: 'tx', tx, receivedAtMs }, signal);
-    }
+    if ('slot' in tx) state.lastSlot = Math.max(state.lastSlot ?? 0, tx.slot);
+    await queue.put(fetchedItem(tx, receivedAtMs), signal);
     if (!signal.aborted) state.recent.add(signature);
   }
 }
