@@ -1,6 +1,7 @@
 import { address, getAddressEncoder, getProgramDerivedAddress } from '@solana/kit';
 import type { Config } from '../config.ts';
 import { base58Encode } from '../core/base58.ts';
+import { anchorDiscriminator, discHex } from '../decoders/anchor.ts';
 import { errorMessage } from '../core/errors.ts';
 import { log } from '../core/logger.ts';
 import type { Db } from '../db/types.ts';
@@ -17,8 +18,8 @@ import type { Job } from '../jobs/scheduler.ts';
  */
 
 const METAPLEX = 'metaqbxxUerdq28cj1RbAWkYQm3ybzjb6a8bt518x1s';
-const BONDING_CURVE_DISC = '17b7f83760d8ac60';
-const POOL_STATE_DISC = 'f7ede3f5d7c3de46';
+const BONDING_CURVE_DISC = discHex(anchorDiscriminator('account', 'BondingCurve'));
+const POOL_STATE_DISC = discHex(anchorDiscriminator('account', 'PoolState'));
 const TOKEN_METADATA_EXTENSION = 19;
 
 /** What the curve account says about a token (fields null where the layout version lacks them). */
