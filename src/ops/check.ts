@@ -119,7 +119,10 @@ export async function checkAgainstChain(db: Queryable, fetch: FetchTransaction, 
       continue;
     }
     const trades = decodeTransaction(normalizeRpcTransaction(result)).events.filter((e): e is TradeEvent => e.type === 'trade');
-    const expected = trades.map((t) => Object.fromEntries(TRADE_COLUMNS.map((c, i) => [c, tradeRow(t, NIL_UUID)[i]])));
+    const expected = trades.map((t) => {
+      const row = tradeRow(t, NIL_UUID);
+      return Object.fromEntries(TRADE_COLUMNS.map((c, i) => [c, row[i]]));
+    });
     const res = await db.query<{ key: string; missing: boolean; extra: boolean; differs: string[] }>(
       `WITH exp AS (SELECT * FROM json_populate_recordset(NULL::transactions, $1::json)),
             got AS (SELECT * FROM transactions WHERE signature = $2)

@@ -101,12 +101,22 @@ forEachDbTarget((target) => {
         assert.match(ok.stdout, /✓ stored trades vs chain: \d+ sampled transactions/);
       }
 
-      const victim = (await db.query<{ signature: string }>(`SELECT signature FROM transactions ORDER BY signature LIMIT 2`)).rows;
-      await db.query(`UPDATE transactions SET sol_amount = sol_amount + 1 WHERE signature = $1`, [victim[0]!.signature]);
-      await db.query(`DELETE FROM transactions WHERE signature = $1`, [victim[1]!.signature]);
+      // One transaction's trades are changed; one trade of another transaction with several trades is lost
+      // (its signature stays stored, so it is still sampled).
+      const changed = (await db.query<{ signature: string }>(`SELECT signature FROM transactions ORDER BY signature LIMIT 1`)).rows[0]!.signature;
+      const lost = (await db.query<{ signature: string; ix_index: number; inner_ix_index: number }>(
+        `SELECT signature, ix_index, inner_ix_index FROM transactions
+         WHERE signature IN (SELECT signature FROM transactions WHERE signature <> $1 GROUP BY signature HAVING count(*) > 1)
+         ORDER BY signature, ix_index DESC, inner_ix_index DESC LIMIT 1`,
+        [changed],
+      )).rows[0];
+      assert.ok(lost, 'the simulation has a transaction with several trades');
+      await db.query(`UPDATE transactions SET sol_amount = sol_amount + 1 WHERE signature = $1`, [changed]);
+      await db.query(`DELETE FROM transactions WHERE signature = $1 AND ix_index = $2 AND inner_ix_index = $3`, [lost.signature, lost.ix_index, lost.inner_ix_index]);
       const bad = await checkAgainstChain(db, fetch, 1000);
-      assert.ok(bad.examples.some((e) => e.startsWith(victim[0]!.signature) && /differs in sol_amount/.test(e)), bad.examples.join('\n'));
-      assert.equal(bad.examples.some((e) => e.startsWith(victim[1]!.signature)), false, 'a deleted transaction is no longer sampled');
+      assert.ok(bad.examples.some((e) => e.startsWith(changed) && /differs in sol_amount/.test(e)), bad.examples.join('\n'));
+      assert.ok(bad.examples.includes(`${lost.signature}:${lost.ix_index}:${lost.inner_ix_index} on chain, not stored`), bad.examples.join('\n'));
+      assert.equal(bad.examples.filter((e) => e.startsWith(lost.signature)).length, 1, 'the other trades of that transaction still match');
       if (target.name === 'postgres') {
         const flagged = await cli(['--sample', '1000', '--json']);
         assert.equal(flagged.code, 1);
