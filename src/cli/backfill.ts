@@ -5,6 +5,7 @@ import { redactUrl } from '../core/redact.ts';
 import { BackfillSource } from '../pipeline/backfill.ts';
 import { PROGRAM_IDS, programIdOf } from '../pipeline/programs.ts';
 import { addIndexerOptions, runIndexer, type IndexerFlags } from './run.ts';
+import { parseSince as parseSinceTime } from './since.ts';
 
 interface BackfillFlags extends IndexerFlags {
   program: string;
@@ -12,14 +13,9 @@ interface BackfillFlags extends IndexerFlags {
   since?: string;
 }
 
-/** `--since`: unix seconds, an ISO date, or a duration back from now (`90m`, `6h`, `2d`). */
+/** `--since` as unix seconds (the backfill source counts block times in seconds). */
 export function parseSince(value: string, nowMs = Date.now()): number {
-  const ago = /^(\d+)([smhd])$/.exec(value);
-  if (ago) return Math.floor(nowMs / 1000) - Number(ago[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[ago[2] as 's' | 'm' | 'h' | 'd'];
-  if (/^\d+$/.test(value)) return Number(value);
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new UsageError(`--since must be unix seconds, an ISO date or a duration like 6h, got ${value}`);
-  return Math.floor(ms / 1000);
+  return Math.floor(parseSinceTime(value, nowMs).getTime() / 1000);
 }
 
 /** `megatron backfill --program … --from SIGNATURE|--since TIME`: a program's history over RPC into the database. */

@@ -4,17 +4,10 @@ import { refreshCandles } from '../analytics/candles/refresh.ts';
 import { withDb } from '../analytics/open.ts';
 import type { Config } from '../config.ts';
 import { UsageError } from '../core/errors.ts';
+import { parseSince } from './since.ts';
 
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** `--since`: an ISO time or an age such as 90m, 2h, 1d. */
-export function parseSince(value: string, now = Date.now()): Date {
-  const age = /^(\d+)([smhd])$/.exec(value);
-  if (age) return new Date(now - Number(age[1]) * UNITS[age[2]!]! * 1000);
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new UsageError(`--since must be an ISO time or an age like 90m, 2h, 1d; got ${JSON.stringify(value)}`);
-  return new Date(t);
-}
+// checks.ts takes parseSince from here.
+export { parseSince };
 
 function printReport(r: CandleCheckReport, limit: number): void {
   const out = process.stdout;
