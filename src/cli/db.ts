@@ -6,7 +6,7 @@ import { storageStatus, type StorageStatus } from '../db/queries/status.ts';
 import type { Db } from '../db/types.ts';
 import { applyLifecycle, lifecyclePolicies } from '../jobs/lifecycle.ts';
 import { runDueJobs, storageJobs } from '../jobs/scheduler.ts';
-import { compressionReport, formatCompression, textTable } from '../ops/compression.ts';
+import { compressionReport, formatCompression, mib, textTable } from '../ops/compression.ts';
 
 async function withOpenDb<T>(config: Config, migrateOnOpen: boolean, fn: (db: Db) => Promise<T>): Promise<T> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: migrateOnOpen });
@@ -61,13 +61,8 @@ export function register(program: Command, config: Config): void {
     });
 }
 
-const mib = (bytes: number | null) => (bytes === null ? '-' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i]!)).join('  ') + '\n';
-  return line(header) + rows.map(line).join('');
-}
+/** Tables nested under the page's headings. */
+const table = (header: string[], rows: string[][]) => textTable(header, rows, '  ');
 
 /** The status as a terminal page. */
 export function formatStatus(s: StorageStatus): string {

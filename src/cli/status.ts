@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { withAnalytics } from '../analytics/open.ts';
 import type { Config } from '../config.ts';
-import { textTable } from '../ops/compression.ts';
+import { mib, textTable } from '../ops/compression.ts';
 import { systemStatus, HIGH_SCORE, type SystemStatus } from '../ops/status.ts';
 
 /** `megatron status [--json]`: system health, pipeline by platform, source lag, jobs, storage, cache. */
@@ -15,8 +15,6 @@ export function register(program: Command, config: Config): void {
       process.stdout.write(opts.json ? JSON.stringify(status) + '\n' : formatSystemStatus(status));
     });
 }
-
-const mib = (b: number | null) => (b === null ? '-' : `${(b / 1048576).toFixed(1)} MiB`);
 
 /** The status as a terminal page. */
 export function formatSystemStatus(s: SystemStatus): string {

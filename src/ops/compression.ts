@@ -66,7 +66,8 @@ export async function compressionReport(db: Db): Promise<CompressionReport> {
   return { flavour: db.flavour, hypertables: out };
 }
 
-const mib = (b: number | null) => (b === null ? '-' : `${(b / 1048576).toFixed(1)} MiB`);
+/** Bytes as MiB with one decimal, '-' when unknown. */
+export const mib = (b: number | null) => (b === null ? '-' : `${(b / 1048576).toFixed(1)} MiB`);
 
 /** The report as a terminal table. */
 export function formatCompression(r: CompressionReport): string {
@@ -78,9 +79,9 @@ export function formatCompression(r: CompressionReport): string {
   return textTable(['hypertable', 'chunks', 'compressed', 'before', 'after', 'ratio', 'segment by', 'order by'], rows);
 }
 
-/** Left-aligned columns with a header row. */
-export function textTable(header: string[], rows: string[][]): string {
+/** Left-aligned columns with a header row; `indent` prefixes every line (a table nested under a heading). */
+export function textTable(header: string[], rows: string[][], indent = ''): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
+  const line = (cells: string[]) => (indent + cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')).trimEnd() + '\n';
   return line(header) + rows.map(line).join('');
 }

@@ -27,10 +27,9 @@ const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v)
 /** Collects the status; `cache` is the configured cache (Redis, or the in-process fallback). */
 export async function systemStatus(db: Db, cache: Cache): Promise<SystemStatus> {
   const storage = await storageStatus(db);
-  const health = (await db.query<Record<string, unknown>>(
-    `SELECT (SELECT count(*) FROM tokens WHERE created_at > now() - interval '1 hour') AS new_tokens,
-            (SELECT count(*) FROM transactions WHERE block_time > now() - interval '1 hour') AS trades,
-            (SELECT count(*) FROM token_scores WHERE calculated_at > now() - interval '1 hour') AS scores`,
+  // New tokens and trades of the last hour come with the storage status; only scores are counted here.
+  const scores = (await db.query<Record<string, unknown>>(
+    `SELECT count(*) AS scores FROM token_scores WHERE calculated_at > now() - interval '1 hour'`,
   )).rows[0]!;
   // Counted per table and joined by platform: the seed's single join multiplied pools by score rows.
   const platforms = await db.query<Record<string, unknown>>(
@@ -46,7 +45,10 @@ export async function systemStatus(db: Db, cache: Cache): Promise<SystemStatus> 
   const now = Date.now();
   return {
     at: new Date(now).toISOString(),
-    health: { newTokens1h: n(health.new_tokens), trades1h: n(health.trades), scores1h: n(health.scores), databaseBytes: storage.databaseBytes },
+    health: {
+      newTokens1h: storage.newTokens1h, trades1h: storage.volume.reduce((sum, v) => sum + v.trades1h, 0), scores1h: n(scores.scores),
+      databaseBytes: storage.databaseBytes,
+    },
     platforms: platforms.rows.map((r) => ({
       platform: String(r.platform), tokens: n(r.tokens), tokens24h: n(r.tokens_24h), pools: n(r.pools), highScoreTokens: n(r.high),
       lastTradeAt: r.last_trade instanceof Date ? r.last_trade.toISOString() : null,
