@@ -6,8 +6,6 @@ import type { Config } from '../config.ts';
 import { UsageError } from '../core/errors.ts';
 import { parseSince } from './since.ts';
 
-// checks.ts takes parseSince from here.
-export { parseSince };
 
 function printReport(r: CandleCheckReport, limit: number): void {
   const out = process.stdout;

@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import { UsageError } from '../core/errors.ts';
 import { checkAgainstChain, checkConsistency, formatConsistency, type CheckResult } from '../ops/check.ts';
 import { JsonRpcHttpClient } from '../sources/rpc/index.ts';
-import { parseSince } from './check.ts';
+import { parseSince } from './since.ts';
 
 /**
  * `megatron check [--since T] [--refresh] [--chain --sample N] [--json]`: the consistency rules plus the

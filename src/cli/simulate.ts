@@ -96,9 +96,10 @@ async function writeJsonl(out: string, options: SimulateOptions): Promise<number
     if (!sink.write(line)) await once(sink, 'drain');
   };
   const abort = new AbortController();
-  const pacer = createPacer(options.rate, abort.signal);
+  const pace = createPacer(options.rate, abort.signal);
   for (const sim of simulatedTransactions(options)) {
-    await pacer();
+    const turn = pace();
+    if (turn) await turn;
     await write(`${JSON.stringify(toRpcJson(sim.tx, sim.envelope))}\n`);
     written++;
   }

@@ -47,13 +47,10 @@ export class SimulateSource implements TransactionSource {
   constructor(private readonly options: SimulateOptions = {}) {}
 
   async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
-    const rate = this.options.rate;
-    // Unpaced, the only wait is a turn of the event loop every 1024 items: no extra await per item.
-    const pacer = rate === undefined || !Number.isFinite(rate) ? null : createPacer(rate, opts.signal);
-    let n = 0;
+    const pace = createPacer(this.options.rate, opts.signal);
     for (const sim of simulatedTransactions(this.options, opts.checkpoint)) {
-      if (pacer !== null) await pacer();
-      else if ((++n & 1023) === 0) await yieldToEventLoop();
+      const turn = pace();
+      if (turn) await turn;
       if (opts.signal.aborted) return;
       yield { kind: 'tx', tx: sim.tx, receivedAtMs: Date.now() };
     }
@@ -61,19 +58,18 @@ export class SimulateSource implements TransactionSource {
 }
 
 /**
- * Holds each call until its turn at `rate` per second (undefined/Infinity: never waits, but yields to the
- * event loop every 1024 calls so timers and I/O still run when the consumer never waits).
+ * Paces calls to `rate` per second: each call returns the wait until its turn, or undefined when there is
+ * none, so a caller awaits only when needed. Unpaced (undefined/Infinity) it never waits, but every 1024th
+ * call is a turn of the event loop so timers and I/O still run when the consumer never waits.
  */
-export function createPacer(rate: number | undefined, signal: AbortSignal): () => Promise<void> {
+export function createPacer(rate: number | undefined, signal: AbortSignal): () => Promise<void> | undefined {
   const startedAt = Date.now();
+  const paced = rate !== undefined && Number.isFinite(rate);
   let calls = 0;
-  return async () => {
+  return () => {
     const n = calls++;
-    if (rate === undefined || !Number.isFinite(rate)) {
-      if ((n & 1023) === 1023) await yieldToEventLoop();
-      return;
-    }
+    if (!paced) return (n & 1023) === 1023 ? yieldToEventLoop() : undefined;
     const wait = startedAt + (n * 1000) / rate - Date.now();
-    if (wait > 1) await sleep(wait, signal);
+    return wait > 1 ? sleep(wait, signal) : undefined;
   };
 }
