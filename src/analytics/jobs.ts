@@ -1,7 +1,7 @@
 import type { Cache } from '../cache/store.ts';
 import { syncCache } from '../cache/sync.ts';
 import type { Db } from '../db/types.ts';
-import { runDueJobs, type Job } from '../jobs/scheduler.ts';
+import type { Job } from '../jobs/scheduler.ts';
 import { refreshCandles } from './candles/refresh.ts';
 import { takeHolderSnapshots } from './holders/snapshot.ts';
 import { scoreTokens } from './scores/run.ts';
@@ -29,31 +29,4 @@ const DEFINITIONS: readonly AnalyticsJobDefinition[] = [
 /** The analytics jobs as scheduler jobs (`startScheduler(db, { extraJobs })`); runs are recorded in `job_runs`. */
 export function analyticsSchedulerJobs(cache: Cache): Job[] {
   return DEFINITIONS.map((d) => ({ name: d.name, intervalMs: d.intervalMs, run: async (db) => void (await d.work(db, cache)) }));
-}
-
-/** A periodic job as `megatron run` repeats it. */
-export interface AnalyticsJob {
-  name: string;
-  everyMs: number;
-  /** Returns a short summary of the work done, for the job's log line; throws when the run failed. */
-  run(): Promise<Summary>;
-}
-
-/**
- * The same jobs for a loop that calls them itself: each run still goes through the scheduler's
- * `runDueJobs`, so its start, end, status and error land in `job_runs` (what `megatron db status` shows)
- * whichever loop drives it.
- */
-export function analyticsJobs(db: Db, cache: Cache): AnalyticsJob[] {
-  return DEFINITIONS.map((d) => ({
-    name: d.name,
-    everyMs: d.intervalMs,
-    async run() {
-      let summary: Summary = {};
-      const job: Job = { name: d.name, intervalMs: d.intervalMs, run: async () => void (summary = await d.work(db, cache)) };
-      const [outcome] = await runDueJobs(db, [job], new Date(), true);
-      if (outcome?.status === 'failure') throw new Error(outcome.error);
-      return summary;
-    },
-  }));
 }

@@ -6,7 +6,6 @@ import type { Config } from '../config.ts';
 import { UsageError } from '../core/errors.ts';
 import { parseSince } from './since.ts';
 
-
 function printReport(r: CandleCheckReport, limit: number): void {
   const out = process.stdout;
   out.write(`candles since ${r.since.toISOString()}${r.mint ? ` for ${r.mint}` : ''}\n`);

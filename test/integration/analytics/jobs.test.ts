@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkCandles } from '../../../src/analytics/candles/check.ts';
-import { analyticsJobs, analyticsSchedulerJobs } from '../../../src/analytics/jobs.ts';
+import { analyticsSchedulerJobs } from '../../../src/analytics/jobs.ts';
 import { MemoryCache } from '../../../src/cache/memory.ts';
 import { EventWriter } from '../../../src/db/writer.ts';
 import { runDueJobs } from '../../../src/jobs/scheduler.ts';
@@ -23,7 +23,8 @@ forEachDbTarget((target) => {
       const t0 = Math.floor(Date.now() / 1000);
       await new EventWriter(db).transaction((w) => w.insertTrades(traffic([m], t0 - 1200, t0 - 10, 100, 21)));
       const cache = new MemoryCache();
-      for (const job of analyticsJobs(db, cache)) await job.run();
+      const first = await runDueJobs(db, analyticsSchedulerJobs(cache), new Date(), true);
+      assert.deepEqual(first.map((o) => o.status), ['success', 'success', 'success', 'success']);
       assert.deepEqual((await checkCandles(db, { since: new Date(Date.now() - 3_600_000) })).mismatches, []);
       assert.ok(await cache.get(`price:current:${m.mint}`), 'cache:sync wrote the price');
       const runs = await db.query<{ job: string; last_status: string; runs: bigint; last_finished_at: Date | null }>(
@@ -33,8 +34,8 @@ forEachDbTarget((target) => {
         ['cache:sync', 'success', 1, true], ['candles:refresh', 'success', 1, true], ['holders:snapshots', 'success', 1, true], ['scores:tokens', 'success', 1, true],
       ]);
 
-      const broken = analyticsJobs(db, new BrokenCache()).find((j) => j.name === 'cache:sync')!;
-      await assert.rejects(broken.run(), /cache down/);
+      const broken = analyticsSchedulerJobs(new BrokenCache()).filter((j) => j.name === 'cache:sync');
+      assert.deepEqual(await runDueJobs(db, broken, new Date(), true), [{ job: 'cache:sync', status: 'failure', error: 'cache down' }]);
       const failed = await db.query<{ last_status: string; last_error: string; failures: bigint }>(`SELECT last_status, last_error, failures FROM job_runs WHERE job = 'cache:sync'`);
       assert.deepEqual(failed.rows.map((r) => [r.last_status, r.last_error, Number(r.failures)]), [['failure', 'cache down', 1]]);
 
