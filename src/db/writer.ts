@@ -8,7 +8,7 @@ import type {
   TradeEvent,
 } from '../core/events.ts';
 import type { Checkpoint } from '../sources/types.ts';
-import { getCheckpoint, setCheckpoint } from './checkpoints.ts';
+import { getCheckpoint } from './checkpoints.ts';
 import { quarantine, toJsonText, type QuarantineEntry } from './quarantine.ts';
 import { invalidTradeReason, insertTradeRows, type TradeInsertResult } from './trades.ts';
 import { jsonParamBudget } from './capabilities.ts';
@@ -494,14 +494,10 @@ export class TxWriter {
     return getCheckpoint(this.tx, source);
   }
 
-  /** Call in the same transaction as the batch the checkpoint closes. */
-  setCheckpoint(source: string, checkpoint: Checkpoint): Promise<void> {
-    return setCheckpoint(this.tx, source, checkpoint);
-  }
-
   /**
-   * Moves the checkpoint to `next` unless the stored one is at a later slot (one statement); returns
-   * `next` when written, null when the stored one was ahead (a replayed batch, the slower monitor of a pair).
+   * Moves the checkpoint to `next` unless the stored one is at a later slot (one statement), in the same
+   * transaction as the batch it closes; returns `next` when written, null when the stored one was ahead
+   * (a replayed batch, the slower monitor of a pair).
    */
   async advanceCheckpoint(source: string, next: Checkpoint): Promise<Checkpoint | null> {
     const res = await this.tx.query(

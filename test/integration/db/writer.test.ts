@@ -174,7 +174,7 @@ forEachDbTarget((target) => {
       await assert.rejects(
         w.transaction(async (tx) => {
           await tx.insertTrades([t]);
-          await tx.setCheckpoint('rpc:pumpfun', { slot: 123, signature: 'sig' });
+          await tx.advanceCheckpoint('rpc:pumpfun', { slot: 123, signature: 'sig' });
           throw new Error('boom');
         }),
         /boom/,
@@ -183,10 +183,13 @@ forEachDbTarget((target) => {
       // The token id learned in the rolled-back transaction was not cached: this insert must recreate it.
       const res = await w.transaction(async (tx) => {
         const r = await tx.insertTrades([t]);
-        await tx.setCheckpoint('rpc:pumpfun', { slot: 124, signature: 'sig2' });
+        await tx.advanceCheckpoint('rpc:pumpfun', { slot: 124, signature: 'sig2' });
         return r;
       });
       assert.deepEqual(res, { inserted: 1, quarantined: 0 });
+      assert.deepEqual(await w.transaction((tx) => tx.getCheckpoint('rpc:pumpfun')), { slot: 124, signature: 'sig2' });
+      // Forward only: an older batch (a replay, the slower monitor of a pair) leaves it where it is.
+      assert.equal(await w.transaction((tx) => tx.advanceCheckpoint('rpc:pumpfun', { slot: 100, signature: 'old' })), null);
       assert.deepEqual(await w.transaction((tx) => tx.getCheckpoint('rpc:pumpfun')), { slot: 124, signature: 'sig2' });
       assert.equal(await count(db, 'transactions t JOIN tokens k ON k.id = t.token_id'), 1n);
     }));
