@@ -59,7 +59,7 @@ function syntheticTrades(n: number): TradeEvent[] {
     if (!second) sig = bs58.encode(randomBytes(64));
     const sol = BigInt(1_000_000 + ((i * 7919) % 5_000_000_000));
     out.push({
-      type: 'trade', program: i % 3 === 0 ? 'launchlab' : 'pumpfun', signature: sig, slot: 350_000_000 + i,
+      type: 'trade', venue: 'curve', program: i % 3 === 0 ? 'launchlab' : 'pumpfun', signature: sig, slot: 350_000_000 + i,
       blockTime: start + Math.floor((i / n) * 86_000), ixIndex: second ? 3 : 2, innerIxIndex: second ? 1 : -1,
       mint: t.mint, quoteMint: 'So11111111111111111111111111111111111111112', pool: t.pool, user: users[i % users.length]!,
       side: i % 2 ? 'sell' : 'buy', solAmount: sol, tokenAmount: sol * 34_567n, fee: sol / 100n, protocolFee: sol / 105n,

@@ -7,6 +7,14 @@
 export type Platform = 'pumpfun' | 'launchlab';
 
 /**
+ * Where a trade happened: the launchpad's bonding curve, or the AMM pool the token graduated to. AMM events
+ * keep `program` = the launchpad family whose graduation leads there (PumpSwap → pumpfun, Raydium CPMM and
+ * AMM v4 → launchlab), so a token's rows share one platform from its first curve trade on.
+ */
+export type Venue = 'curve' | 'pumpswap' | 'raydium_cpmm' | 'raydium_amm_v4';
+export type AmmVenue = Exclude<Venue, 'curve'>;
+
+/**
  * Where an event sits in its transaction. Trades are keyed by (signature, ixIndex, innerIxIndex):
  * ixIndex is the top-level instruction that (directly or through a router's CPI) ran the launchpad
  * instruction; innerIxIndex is that launchpad instruction's position in the inner instruction list of
@@ -77,9 +85,12 @@ export interface PoolCreatedEvent extends EventLocation {
 
 export interface TradeEvent extends EventLocation {
   type: 'trade';
+  /** curve for launchpad trades; the AMM for trades after graduation. */
+  venue: Venue;
+  /** The token (base). On an AMM pool: the pool's non-quote side, whatever the pool's own token order. */
   mint: string;
   quoteMint: string;
-  /** pump.fun bonding curve or LaunchLab pool state. */
+  /** pump.fun bonding curve, LaunchLab pool state, or the AMM pool. */
   pool: string;
   /** The trader (signer/owner), also when the trade came through a router CPI. */
   user: string;
@@ -96,7 +107,8 @@ export interface TradeEvent extends EventLocation {
   platformFee: bigint;
   /**
    * Reserves after the trade, in pump.fun's vocabulary for both platforms: virtual = the curve's pricing
-   * reserves, real token = tokens still sellable on the curve, real sol = quote held by the curve.
+   * reserves, real token = tokens still sellable on the curve, real sol = quote held by the curve. On an AMM
+   * pool virtual = real = the pool's base and quote reserves after the trade (null real when not known).
    */
   virtualSolReserves: bigint;
   virtualTokenReserves: bigint;
@@ -141,12 +153,55 @@ export interface MigratedEvent extends EventLocation {
   ixName: string;
 }
 
+/**
+ * An AMM pool for a token (PumpSwap `create_pool` — also inside pump.fun `migrate` —, or the pool a LaunchLab
+ * migration creates on CPMM / AMM v4). Oriented like trades: `mint` is the token, `quoteMint` the other side.
+ */
+export interface AmmPoolCreatedEvent extends EventLocation {
+  type: 'amm_pool_created';
+  venue: AmmVenue;
+  pool: string;
+  mint: string;
+  quoteMint: string;
+  lpMint: string | null;
+  creator: string | null;
+  /** Initial liquidity deposited, base units (null when the source does not say). */
+  baseAmount: bigint | null;
+  quoteAmount: bigint | null;
+  baseDecimals: number | null;
+  quoteDecimals: number | null;
+  /** The pool's token accounts holding base and quote (excluded from holder counts). */
+  baseVault: string | null;
+  quoteVault: string | null;
+  ixName: string;
+}
+
+/** Liquidity added to or removed from an AMM pool (deposit / withdraw): not a trade, no price effect. */
+export interface LiquidityEvent extends EventLocation {
+  type: 'liquidity';
+  venue: AmmVenue;
+  pool: string;
+  mint: string;
+  quoteMint: string;
+  user: string;
+  kind: 'deposit' | 'withdraw';
+  baseAmount: bigint;
+  quoteAmount: bigint;
+  lpAmount: bigint | null;
+  /** Pool reserves after the change (null when the source does not say). */
+  baseReserves: bigint | null;
+  quoteReserves: bigint | null;
+  ixName: string;
+}
+
 export type LaunchpadEvent =
   | TokenCreatedEvent
   | PoolCreatedEvent
   | TradeEvent
   | CurveCompletedEvent
-  | MigratedEvent;
+  | MigratedEvent
+  | AmmPoolCreatedEvent
+  | LiquidityEvent;
 
 export type LaunchpadEventType = LaunchpadEvent['type'];
 

@@ -147,7 +147,7 @@ export class TxWriter {
     for (const e of events) {
       if (e.type === 'token_created' || e.type === 'pool_created') creations.push(e);
       else if (e.type === 'trade') trades.push(e);
-      else ends.push(e);
+      else if (e.type === 'curve_completed' || e.type === 'migrated') ends.push(e);
     }
     // The same mint or pool twice in one batch (a source repeating itself) goes in a later round, so
     // each statement touches a row once and the rounds apply in event order.

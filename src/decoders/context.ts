@@ -88,7 +88,9 @@ export class DecodeContext {
 export interface ProgramDecoder {
   readonly programId: string;
   readonly platform: Platform;
-  /** The `__event_authority` PDA that signs the program's self-CPI events. */
-  readonly eventAuthority: string;
+  /** The `__event_authority` PDA that signs the program's self-CPI events (null: the program emits none). */
+  readonly eventAuthority: string | null;
+  /** The instruction's name from its data (discriminator or tag), or null when unknown: the coverage metric's label. */
+  instructionName(data: Uint8Array): string | null;
   decode(inv: Invocation, ctx: DecodeContext): void;
 }

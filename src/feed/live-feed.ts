@@ -3,7 +3,7 @@ import type { LaunchpadEvent } from '../core/events.ts';
 import { errorMessage } from '../core/errors.ts';
 import { log } from '../core/logger.ts';
 import { feedMessages } from '../core/metrics.ts';
-import { toFeedMessage, type FeedMessage } from './messages.ts';
+import { feedMessagesOf, type FeedMessage } from './messages.ts';
 
 /** Receives each published batch, in publish order. Must not throw (errors are logged and swallowed). */
 export type FeedListener = (messages: readonly FeedMessage[]) => void;
@@ -55,7 +55,7 @@ export class MemoryLiveFeed implements LiveFeed {
 
   async publish(events: readonly LaunchpadEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const messages = events.map(toFeedMessage);
+    const messages = feedMessagesOf(events);
     count(messages);
     this.listeners.deliver(messages);
   }
@@ -84,7 +84,7 @@ export class RedisLiveFeed implements LiveFeed {
 
   async publish(events: readonly LaunchpadEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const messages = events.map(toFeedMessage);
+    const messages = feedMessagesOf(events);
     count(messages);
     await this.publisher.publish(this.channel, JSON.stringify(messages));
   }

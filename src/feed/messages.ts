@@ -51,8 +51,8 @@ export interface GraduationMessage extends FeedBase {
 
 export type FeedMessage = LaunchMessage | TradeMessage | GraduationMessage;
 
-/** Maps one decoded event to its feed message (every event type has one). */
-export function toFeedMessage(e: LaunchpadEvent): FeedMessage {
+/** Maps one decoded event to its feed message; null for events the feed does not carry (AMM pool and liquidity changes). */
+export function toFeedMessage(e: LaunchpadEvent): FeedMessage | null {
   const base = { platform: e.program, signature: e.signature, slot: e.slot, blockTime: e.blockTime };
   switch (e.type) {
     case 'token_created':
@@ -78,5 +78,18 @@ export function toFeedMessage(e: LaunchpadEvent): FeedMessage {
       return { ...base, kind: 'graduation', stage: 'completed', mint: e.mint, pool: e.pool, newPool: null, target: null };
     case 'migrated':
       return { ...base, kind: 'graduation', stage: 'migrated', mint: e.mint, pool: e.pool, newPool: e.newPool, target: e.target };
+    case 'amm_pool_created':
+    case 'liquidity':
+      return null;
   }
+}
+
+/** The feed messages of a batch's events, in order. */
+export function feedMessagesOf(events: readonly LaunchpadEvent[]): FeedMessage[] {
+  const out: FeedMessage[] = [];
+  for (const e of events) {
+    const m = toFeedMessage(e);
+    if (m !== null) out.push(m);
+  }
+  return out;
 }

@@ -44,6 +44,7 @@ export const launchlabDecoder: ProgramDecoder = {
   programId: LAUNCHLAB_PROGRAM_ID,
   platform: 'launchlab',
   eventAuthority: LAUNCHLAB_EVENT_AUTHORITY,
+  instructionName: (data) => IX_NAME_BY_DISC.get(data) ?? null,
   decode(inv: Invocation, ctx: DecodeContext): void {
     const ixName = inv.ix ? (IX_NAME_BY_DISC.get(inv.ix.data) ?? null) : null;
     if (ixName !== null && ixName in MIGRATE) onMigrate(ixName, inv, ctx);
@@ -125,6 +126,7 @@ function onTrade(e: LaunchLabTradeEvent, ixName: string | null, inv: Invocation,
   const completes = e.isBuy && e.poolStatus === 1;
   const trade: TradeEvent = {
     type: 'trade',
+    venue: 'curve',
     mint,
     quoteMint,
     pool,

@@ -76,6 +76,7 @@ export const pumpfunDecoder: ProgramDecoder = {
   programId: PUMPFUN_PROGRAM_ID,
   platform: 'pumpfun',
   eventAuthority: PUMPFUN_EVENT_AUTHORITY,
+  instructionName: (data) => IX_NAME_BY_DISC.get(data) ?? null,
   decode(inv: Invocation, ctx: DecodeContext): void {
     const ixName = inv.ix ? (IX_NAME_BY_DISC.get(inv.ix.data) ?? null) : null;
     if (ixName === 'create' || ixName === 'create_v2' || ixName === 'extend_account') {
@@ -180,6 +181,7 @@ function onTrade(e: PumpTradeEvent, ixName: string | null, inv: Invocation, ctx:
     e.realTokenReserves !== null && e.virtualTokenReserves - e.realTokenReserves === VIRTUAL_REAL_TOKEN_OFFSET;
   const trade: TradeEvent = {
     type: 'trade',
+    venue: 'curve',
     mint: e.mint,
     quoteMint,
     pool,

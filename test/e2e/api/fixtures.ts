@@ -12,7 +12,7 @@ export function sampleEvents(mint = 'So11111111111111111111111111111111111111112
       realTokenReserves: null, isMayhemMode: null, ixName: 'create',
     },
     {
-      ...loc, innerIxIndex: 2, type: 'trade', mint, quoteMint: 'So11111111111111111111111111111111111111112',
+      ...loc, innerIxIndex: 2, type: 'trade', venue: 'curve', mint, quoteMint: 'So11111111111111111111111111111111111111112',
       pool: 'Curve11111111111111111111111111111111111111', user: 'Trader1111111111111111111111111111111111111', side: 'buy',
       solAmount: 1_000_000_000n, tokenAmount: 18_446_744_073_709_551_615n, fee: 10_000_000n, protocolFee: 9_500_000n, creatorFee: 500_000n,
       platformFee: 0n, virtualSolReserves: 31_000_000_000n, virtualTokenReserves: 1_000_000_000_000n, realSolReserves: 1_000_000_000n,

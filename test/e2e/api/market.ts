@@ -79,7 +79,7 @@ export function syntheticMarket(opts: { tokens: number; tradesPerToken: number; 
       const realSol = vSol - 30_000_000_000n;
       const blockTime = Math.min(now - 1, launchedAt + 1 + Math.floor(((j + 1) * (now - launchedAt - 2)) / (opts.tradesPerToken + 1)));
       const t: TradeEvent = {
-        type: 'trade', program: platform, signature: signature(), slot: slot++, blockTime, ixIndex: 1, innerIxIndex: -1,
+        type: 'trade', venue: 'curve', program: platform, signature: signature(), slot: slot++, blockTime, ixIndex: 1, innerIxIndex: -1,
         mint, quoteMint: SOL_MINT, pool, user: key(), side, solAmount: side === 'buy' ? sol : realSol >= 0n ? sol : 0n, tokenAmount,
         fee: sol / 100n, protocolFee: sol / 100n, creatorFee: 0n, platformFee: 0n, virtualSolReserves: vSol, virtualTokenReserves: vTok,
         realSolReserves: realSol, realTokenReserves: vTok - 279_900_000_000_000n, priceSol: curvePrice(vSol, vTok),

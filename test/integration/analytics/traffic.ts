@@ -35,6 +35,7 @@ export function tradeAt(m: Market, at: number, rand: () => number, users: string
   const price = `0.0000000${(2_000_000_000_000_000_00n + BigInt(Math.floor(rand() * 1e15)) * 1000n + BigInt(Math.floor(rand() * 1000))).toString()}`;
   return {
     type: 'trade',
+    venue: 'curve',
     program: 'pumpfun',
     signature: signature(),
     slot: Math.floor(at * 2.5) - 4_000_000_000 + 400_000_000,

@@ -14,6 +14,7 @@ export const BLOCK_TIME = Math.floor(Date.UTC(2026, 0, 15, 12) / 1000);
 export function trade(over: Partial<TradeEvent> = {}): TradeEvent {
   return {
     type: 'trade',
+    venue: 'curve',
     program: 'pumpfun',
     signature: signature(),
     slot: 350_000_000,
