@@ -20,6 +20,11 @@ export interface TradeAccounts {
   quoteHolder: { lamportsOf: string } | { owner: string } | { account: string } | null;
   /** The trader's base token account named by the instruction (checked when transfers are exact). */
   userBase: string | null;
+  /**
+   * AMM pools: the exact change of the base (token) and quote holders, when the decoder knows it and the
+   * curve rule (∓tokenAmount, ±solAmount) does not hold — the LP fee stays in the pool's fee-side vault.
+   */
+  poolDelta?: { base: bigint; quote: bigint };
 }
 
 /** Per-transaction state shared by the program decoders. */

@@ -4,11 +4,12 @@ import { DecodeContext, type ProgramDecoder } from './context.ts';
 import { launchlabDecoder } from './launchlab/decode.ts';
 import { locateInvocations } from './locate.ts';
 import { pumpfunDecoder } from './pumpfun/decode.ts';
+import { pumpswapDecoder } from './pumpswap/decode.ts';
 import { verifyTrades } from './verify.ts';
 
 /** The decoder registry, keyed by program id: the emitting program decides the decoder. */
 export const DECODERS: ReadonlyMap<string, ProgramDecoder> = new Map(
-  [pumpfunDecoder, launchlabDecoder].map((d) => [d.programId, d]),
+  [pumpfunDecoder, launchlabDecoder, pumpswapDecoder].map((d) => [d.programId, d]),
 );
 
 /** Program ids the decoders understand (what a source should subscribe to). */
@@ -33,3 +34,4 @@ export function needsQuarantine(result: DecodeResult): boolean {
 
 export { PUMPFUN_PROGRAM_ID } from './pumpfun/constants.ts';
 export { LAUNCHLAB_PROGRAM_ID } from './launchlab/constants.ts';
+export { PUMPSWAP_PROGRAM_ID } from './pumpswap/constants.ts';

@@ -9,7 +9,8 @@ import type { DecodeContext, TradeAccounts } from './context.ts';
  * vault) — plus the supply minted into it when the token was created in the same transaction; the curve's
  * quote holding (pump.fun SOL: the curve's lamports, plus a whole rent deposit when create/extend_account paid one;
  * LaunchLab: the quote vault, which keeps the protocol fee — and, on older program versions, the platform
- * fee — until claimed); the trader's base token account named by the instruction. A mismatch becomes a
+ * fee — until claimed); an AMM pool's two vaults by the exact change its decoder states (TradeAccounts.poolDelta:
+ * the LP fee stays in the pool); the trader's base token account named by the instruction. A mismatch becomes a
  * `verification_mismatch` problem with both figures; a check whose accounts are absent from the balances is
  * skipped, not passed.
  */
@@ -29,9 +30,9 @@ export function verifyTrades(ctx: DecodeContext): void {
     if (supply !== null) {
       const holding: Holding = { holder: base, mint: event.mint };
       if (supply !== undefined && !checks.has(baseKey)) add(checks, baseKey, event, [supply], `base held by ${baseId}`, holding);
-      add(checks, baseKey, event, [-sign * event.tokenAmount], `base held by ${baseId}`, holding);
+      add(checks, baseKey, event, [accounts.poolDelta?.base ?? -sign * event.tokenAmount], `base held by ${baseId}`, holding);
     }
-    addQuote(ctx, checks, event, accounts.quoteHolder, sign);
+    addQuote(ctx, checks, event, accounts, sign);
     const userBase = accounts.userBase;
     if (userBase !== null) {
       add(checks, `user:${userBase}:${event.mint}`, event, [sign * event.tokenAmount], `trader token account ${userBase}`, {
@@ -92,7 +93,8 @@ function mintedSupply(ctx: DecodeContext): Map<string, bigint | null> {
   return out;
 }
 
-function addQuote(ctx: DecodeContext, checks: Map<string, Check>, trade: TradeEvent, holder: TradeAccounts['quoteHolder'], sign: bigint): void {
+function addQuote(ctx: DecodeContext, checks: Map<string, Check>, trade: TradeEvent, accounts: TradeAccounts, sign: bigint): void {
+  const holder = accounts.quoteHolder;
   if (holder === null) return;
   if ('lamportsOf' in holder) {
     const key = `sol:${holder.lamportsOf}`;
@@ -101,7 +103,11 @@ function addQuote(ctx: DecodeContext, checks: Map<string, Check>, trade: TradeEv
     return;
   }
   const moved = sign * trade.solAmount;
-  const amounts = trade.program === 'launchlab' ? [moved + trade.protocolFee, moved + trade.protocolFee + trade.platformFee] : [moved];
+  const amounts = accounts.poolDelta
+    ? [accounts.poolDelta.quote]
+    : trade.program === 'launchlab'
+      ? [moved + trade.protocolFee, moved + trade.protocolFee + trade.platformFee]
+      : [moved];
   const id = 'owner' in holder ? holder.owner : holder.account;
   add(checks, `quote:${id}:${trade.quoteMint}`, trade, amounts, `quote held by ${id}`, { holder, mint: trade.quoteMint });
 }
