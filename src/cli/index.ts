@@ -26,6 +26,7 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./restore.ts'),
   () => import('./checks.ts'),
   () => import('./status.ts'),
+  () => import('./quarantine.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -37,5 +37,13 @@ export function formatSystemStatus(s: SystemStatus): string {
     ...s.jobs.timescale.map((j) => [`${j.proc}${j.relation ? ` ${j.relation}` : ''} (#${j.jobId})`, j.lastStatus ?? '-', j.lastRunAt ?? '-', String(j.runs), String(j.failures), '']),
   ];
   out += `\njobs\n` + (jobs.length ? textTable(['job', 'last', 'started', 'runs', 'failures', 'error'], jobs) : '  none\n');
+  const d = s.decoding;
+  out += `\ndecoding            ${d.flagged === 0 ? 'no' : d.flagged} transaction(s) flagged by the balance self-check${d.flagged ? ' (megatron quarantine list --flagged)' : ''}\n`;
+  out += d.programs.length
+    ? textTable(['program', 'invocations', 'decoded', 'instructions without events'], d.programs.map((p) => [
+        p.program, String(p.invocations), `${(p.decodedShare * 100).toFixed(1)}%`,
+        p.undecoded.slice(0, 6).map((u) => `${u.instruction} ×${u.count}`).join(', ') || '-',
+      ]))
+    : '  no coverage recorded yet\n';
   return out;
 }

@@ -206,9 +206,11 @@ export type LaunchpadEvent =
 export type LaunchpadEventType = LaunchpadEvent['type'];
 
 /**
- * Something a decoder noticed that is not an event. `quarantine` problems mean the transaction must
- * not be trusted as decoded (corrupt payload, balance mismatch); `count` problems are tolerated and
- * only counted (unknown discriminators, trailing bytes).
+ * Something a decoder noticed that is not an event. `quarantine` problems mean the transaction could not
+ * be decoded (corrupt payload, accounts unknown): none of its events are stored. `flag` problems are
+ * disagreements of the balance self-check with events the program itself emitted: the events are
+ * authoritative and stored, the disagreement is recorded beside them (docs/decoding.md, "Trust policy").
+ * `count` problems are tolerated and only counted (unknown discriminators, trailing bytes).
  */
 export interface DecodeProblem {
   kind:
@@ -218,14 +220,27 @@ export interface DecodeProblem {
     | 'unknown_discriminator'
     | 'trailing_bytes'
     | 'missing_accounts';
-  severity: 'quarantine' | 'count';
+  severity: 'quarantine' | 'flag' | 'count';
   program: Platform;
   ixIndex: number;
   innerIxIndex: number;
   message: string;
+  /** Verification mismatches: the balance checked, what the events imply (each accepted variant) and what the balances say. */
+  check?: { subject: string; expected: string[]; actual: string };
+}
+
+/**
+ * One invocation of a program Megatron reads: its instruction name (`0x` + discriminator hex when unknown,
+ * `(cpi)` when only logs carried it) and whether it produced any event — the coverage metric's sample.
+ */
+export interface InvocationCoverage {
+  programId: string;
+  instruction: string;
+  decoded: boolean;
 }
 
 export interface DecodeResult {
   events: LaunchpadEvent[];
   problems: DecodeProblem[];
+  coverage: InvocationCoverage[];
 }

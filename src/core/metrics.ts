@@ -27,6 +27,18 @@ export const decodeFailures = new Counter({
   labelNames: ['reason'] as const,
   registers: [registry],
 });
+export const decodeFlags = new Counter({
+  name: `${m}decode_flags_total`,
+  help: 'Transactions stored although the balance self-check disagreed with their program events, by platform and kind (table decode_flags)',
+  labelNames: ['platform', 'kind'] as const,
+  registers: [registry],
+});
+export const decodeCoverage = new Counter({
+  name: `${m}decode_coverage_total`,
+  help: 'Invocations of the programs Megatron reads, by program id, instruction (0x… when unknown) and outcome (decoded: produced events; empty: none)',
+  labelNames: ['program', 'instruction', 'outcome'] as const,
+  registers: [registry],
+});
 export const unknownDiscriminators = new Counter({
   name: `${m}unknown_discriminators_total`,
   help: 'Instructions or events with a discriminator no decoder knows',

@@ -53,3 +53,36 @@ export interface RawTx {
   preTokenBalances: RawTokenBalance[];
   postTokenBalances: RawTokenBalance[];
 }
+
+/** A RawTx as JSON (how quarantined and flagged transactions are kept): instruction data base64, amounts decimal text. */
+export function rawTxJson(tx: RawTx): string {
+  return JSON.stringify(tx, (_k, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
+  );
+}
+
+/**
+ * The inverse of {@link rawTxJson}: a stored transaction back into a RawTx, so it can be decoded again.
+ * Throws a clear error when the text is not such a transaction (e.g. a quarantined record that never parsed).
+ */
+export function parseRawTxJson(text: string): RawTx {
+  const o = JSON.parse(text) as Record<string, unknown>;
+  if (typeof o.signature !== 'string' || !Array.isArray(o.accountKeys) || !Array.isArray(o.instructions)) {
+    throw new Error('not a stored transaction (signature, accountKeys and instructions expected)');
+  }
+  type Stored = Omit<RawInstruction, 'data'> & { data: string };
+  type StoredBalance = Omit<RawTokenBalance, 'amount'> & { amount: string };
+  const ix = (i: Stored): RawInstruction => ({ ...i, data: new Uint8Array(Buffer.from(i.data, 'base64')) });
+  const balance = (b: StoredBalance): RawTokenBalance => ({ ...b, amount: BigInt(b.amount) });
+  const big = (list: unknown): bigint[] => (list as string[]).map((v) => BigInt(v));
+  return {
+    ...(o as unknown as RawTx),
+    fee: BigInt(o.fee as string),
+    instructions: (o.instructions as Stored[]).map(ix),
+    innerInstructions: (o.innerInstructions as Array<{ index: number; instructions: Stored[] }>).map((g) => ({ index: g.index, instructions: g.instructions.map(ix) })),
+    preBalances: big(o.preBalances),
+    postBalances: big(o.postBalances),
+    preTokenBalances: (o.preTokenBalances as StoredBalance[]).map(balance),
+    postTokenBalances: (o.postTokenBalances as StoredBalance[]).map(balance),
+  };
+}

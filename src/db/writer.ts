@@ -10,6 +10,8 @@ import type {
 import type { Checkpoint } from '../sources/types.ts';
 import { getCheckpoint } from './checkpoints.ts';
 import { quarantine, toJsonText, type QuarantineEntry } from './quarantine.ts';
+import { recordCoverage, recordFlags, RECORD_FLAGS_SQL, type FlagEntry } from './flags.ts';
+import type { InvocationCoverage } from '../core/events.ts';
 import { invalidTradeReason, insertTradeRows, type TradeInsertResult } from './trades.ts';
 import { jsonParamBudget } from './capabilities.ts';
 import { jsonArrayChunks } from './encode.ts';
@@ -488,6 +490,16 @@ export class TxWriter {
   /** Stores one input that cannot be trusted as decoded. */
   quarantine(entry: QuarantineEntry): Promise<void> {
     return quarantine(this.tx, entry);
+  }
+
+  /** Records transactions stored despite a self-check disagreement (table decode_flags). */
+  recordFlags(entries: readonly FlagEntry[]): Promise<void> {
+    return recordFlags(this.tx, entries, jsonParamBudget(this.capabilities, RECORD_FLAGS_SQL));
+  }
+
+  /** Adds invocation outcomes to the coverage table. */
+  recordCoverage(samples: readonly InvocationCoverage[]): Promise<void> {
+    return recordCoverage(this.tx, samples);
   }
 
   getCheckpoint(source: string): Promise<Checkpoint | null> {

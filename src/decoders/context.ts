@@ -32,7 +32,7 @@ export class DecodeContext {
   readonly events: LaunchpadEvent[] = [];
   readonly problems: DecodeProblem[] = [];
   readonly tradeAccounts = new Map<LaunchpadEvent, TradeAccounts>();
-  /** Set when an instruction changed a curve's lamports for rent (create, extend): the SOL check is skipped. */
+  /** Curves whose lamports an instruction of this transaction changed for rent (create, extend): see verify.ts. */
   readonly rentTouched = new Set<string>();
   /** LaunchLab curve types of pools created earlier in this transaction. */
   readonly curveTypes = new Map<string, 'constant' | 'fixed' | 'linear'>();
@@ -61,8 +61,11 @@ export class DecodeContext {
     kind: DecodeProblem['kind'],
     severity: DecodeProblem['severity'],
     message: string,
+    check?: DecodeProblem['check'],
   ): void {
-    this.problems.push({ kind, severity, program, ixIndex: inv.ixIndex, innerIxIndex: inv.innerIxIndex, message });
+    const problem: DecodeProblem = { kind, severity, program, ixIndex: inv.ixIndex, innerIxIndex: inv.innerIxIndex, message };
+    if (check) problem.check = check;
+    this.problems.push(problem);
   }
 
   /** The key at position `n` of an instruction's account list, or null when absent. */

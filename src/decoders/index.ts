@@ -1,4 +1,4 @@
-import type { DecodeResult } from '../core/events.ts';
+import type { DecodeResult, InvocationCoverage } from '../core/events.ts';
 import type { RawTx } from '../core/rawtx.ts';
 import { DecodeContext, type ProgramDecoder } from './context.ts';
 import { launchlabDecoder } from './launchlab/decode.ts';
@@ -16,15 +16,35 @@ export const DECODERS: ReadonlyMap<string, ProgramDecoder> = new Map(
 export const DECODED_PROGRAM_IDS: readonly string[] = [...DECODERS.keys()];
 
 /**
+ * Version of what the decoders make of a transaction, stored with every flagged one: bump it when a fix
+ * changes the events or the self-check of some transaction, so `megatron quarantine retry` knows what
+ * was judged by older code.
+ */
+export const DECODER_VERSION = '2026.12.06';
+
+/**
  * RawTx → launchpad events, pure (no I/O, no clock). Failed transactions yield nothing. Problems are
- * returned beside the events: `quarantine` ones mean the transaction must not be trusted as decoded.
+ * returned beside the events: `quarantine` ones mean the transaction could not be decoded, `flag` ones
+ * that the balance self-check disagrees with the (kept) events. `coverage` says, per invocation of a
+ * program the decoders read, whether it produced an event.
  */
 export function decodeTransaction(tx: RawTx): DecodeResult {
-  if (tx.err !== null && tx.err !== undefined) return { events: [], problems: [] };
+  if (tx.err !== null && tx.err !== undefined) return { events: [], problems: [], coverage: [] };
   const ctx = new DecodeContext(tx);
-  for (const inv of locateInvocations(tx, DECODERS)) inv.decoder.decode(inv, ctx);
+  const coverage: InvocationCoverage[] = [];
+  for (const inv of locateInvocations(tx, DECODERS)) {
+    const before = ctx.events.length;
+    inv.decoder.decode(inv, ctx);
+    coverage.push({ programId: inv.decoder.programId, instruction: instructionLabel(inv.decoder, inv.ix?.data ?? null), decoded: ctx.events.length > before });
+  }
   verifyTrades(ctx);
-  return { events: ctx.events, problems: ctx.problems };
+  return { events: ctx.events, problems: ctx.problems, coverage };
+}
+
+/** Known names as the decoder says; unknown instructions by their first 8 bytes in hex (the Anchor discriminator). */
+function instructionLabel(decoder: ProgramDecoder, data: Uint8Array | null): string {
+  if (data === null) return '(cpi)';
+  return decoder.instructionName(data) ?? `0x${Buffer.from(data.subarray(0, 8)).toString('hex')}`;
 }
 
 /** True when any problem says the transaction must not be trusted as decoded. */

@@ -71,6 +71,17 @@ const RULES: ReadonlyArray<{ name: string; rule: string; sql: string }> = [
              OR (p.virtual_sol_reserves, p.virtual_token_reserves, p.real_sol_reserves, p.real_token_reserves)
                 IS DISTINCT FROM (l.virtual_sol_reserves, l.virtual_token_reserves, l.real_sol_reserves, l.real_token_reserves)`,
   },
+  {
+    // Trust policy (docs/decoding.md): the events are stored, but a disagreement stays visible until a
+    // decoder fix clears it (`megatron quarantine retry --flagged`).
+    name: 'self-check disagreements',
+    rule: 'no stored transaction is flagged by the balance self-check (decode_flags)',
+    sql: `SELECT f.signature || ' (slot ' || f.slot || ', decoder ' || f.decoder_version || '): ' ||
+                 coalesce(p->'check'->>'subject', p->>'message') || ': balances ' || coalesce(p->'check'->>'actual', '?') ||
+                 ', events ' || coalesce(p->'check'->'expected'->>0, '?') AS example
+          FROM decode_flags f CROSS JOIN LATERAL (SELECT f.problems->0 AS p) first
+          ORDER BY f.flagged_at, f.signature`,
+  },
 ];
 
 export interface ConsistencyOptions {

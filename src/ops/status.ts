@@ -1,7 +1,16 @@
 import { cacheKeys } from '../cache/keys.ts';
 import type { Cache } from '../cache/store.ts';
 import { errorMessage } from '../core/errors.ts';
+import { countFlags, readCoverage } from '../db/flags.ts';
 import { storageStatus, type StorageStatus } from '../db/queries/status.ts';
+import { LAUNCHLAB_PROGRAM_ID, PUMPFUN_PROGRAM_ID, PUMPSWAP_PROGRAM_ID } from '../decoders/index.ts';
+
+/** How status names the programs the decoders read. */
+const PROGRAM_NAMES: Record<string, string> = {
+  [PUMPFUN_PROGRAM_ID]: 'pump.fun',
+  [LAUNCHLAB_PROGRAM_ID]: 'LaunchLab',
+  [PUMPSWAP_PROGRAM_ID]: 'PumpSwap',
+};
 import type { Db } from '../db/types.ts';
 
 /** The seed's "high score" threshold of its pipeline status query. */
@@ -20,6 +29,35 @@ export interface SystemStatus {
   jobs: { scheduler: StorageStatus['jobs']; timescale: StorageStatus['timescaleJobs'] };
   storage: Pick<StorageStatus, 'flavour' | 'driver' | 'migrations' | 'partitions' | 'compression'> & { quarantine: number };
   cache: { kind: Cache['kind']; ok: boolean; roundTripMs: number | null; hotTokens: number | null; hotTtlSeconds: number | null; error: string | null };
+  /** Trust and coverage of the decoders: flagged transactions, and per program the share of invocations that produced events. */
+  decoding: { flagged: number; programs: DecodingCoverage[] };
+}
+
+export interface DecodingCoverage {
+  programId: string;
+  /** The decoder's name for it (pumpfun / launchlab / pumpswap / …). */
+  program: string;
+  invocations: number;
+  /** Share (0–1) of invocations that produced events. */
+  decodedShare: number;
+  /** Instructions with no event at all yet, busiest first (unknown ones as 0x + discriminator). */
+  undecoded: Array<{ instruction: string; count: number }>;
+}
+
+/** Per program: invocations, decoded share, and the instructions that produced nothing. */
+async function decodingStatus(db: Db): Promise<SystemStatus['decoding']> {
+  const byProgram = new Map<string, DecodingCoverage>();
+  for (const row of await readCoverage(db)) {
+    let p = byProgram.get(row.programId);
+    if (p === undefined) {
+      byProgram.set(row.programId, (p = { programId: row.programId, program: PROGRAM_NAMES[row.programId] ?? row.programId, invocations: 0, decodedShare: 0, undecoded: [] }));
+    }
+    p.invocations += row.decoded + row.empty;
+    p.decodedShare += row.decoded;
+    if (row.decoded === 0) p.undecoded.push({ instruction: row.instruction, count: row.empty });
+  }
+  for (const p of byProgram.values()) p.decodedShare = p.invocations === 0 ? 0 : p.decodedShare / p.invocations;
+  return { flagged: await countFlags(db), programs: [...byProgram.values()] };
 }
 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -60,6 +98,7 @@ export async function systemStatus(db: Db, cache: Cache): Promise<SystemStatus> 
       compression: storage.compression, quarantine: storage.rows.quarantine,
     },
     cache: await cacheHealth(cache),
+    decoding: await decodingStatus(db),
   };
 }
 

@@ -16,6 +16,8 @@ export interface CommittedBatch {
   tradesInserted: Record<Platform, number>;
   /** Rows sent to quarantine, by reason class. */
   quarantined: Map<string, number>;
+  /** Transactions stored with a self-check disagreement recorded (decode_flags). */
+  flagged: number;
   gaps: GapItem[];
   /** The checkpoint written with the batch, or null when it would have moved backwards (or the batch had no tx). */
   checkpoint: Checkpoint | null;
@@ -41,12 +43,19 @@ function inSlotOrder(txs: DecodedTx[]): DecodedTx[] {
 }
 
 /**
- * Writes one batch in ONE database transaction: quarantine rows (unreadable records, untrusted
- * transactions), the events (tokens ▸ pools ▸ trades ▸ graduations, per platform), exact holder
+ * Writes one batch in ONE database transaction: quarantine rows (unreadable records, transactions that
+ * could not be decoded), flags of transactions stored despite a self-check disagreement, decoder
+ * coverage, the events (tokens ▸ pools ▸ trades ▸ graduations, per platform), exact holder
  * balances, and the source's checkpoint — forward-only, so a batch replayed after a crash or written by
  * the second monitor of a pair never moves it back. Either all of it commits or none of it.
  */
-export async function commitBatch(writer: EventWriter, source: string, batch: readonly PipelineItem[]): Promise<CommittedBatch> {
+export interface CommitOptions {
+  /** false: a re-decode of stored transactions (`megatron quarantine retry`): no checkpoint moves, no coverage is counted again. */
+  live?: boolean;
+}
+
+export async function commitBatch(writer: EventWriter, source: string, batch: readonly PipelineItem[], opts: CommitOptions = {}): Promise<CommittedBatch> {
+  const live = opts.live ?? true;
   const txs: DecodedTx[] = [];
   const gaps: GapItem[] = [];
   const invalid: Extract<PipelineItem, { kind: 'invalid' }>[] = [];
@@ -57,6 +66,7 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
   }
   const ordered = inSlotOrder(txs);
   const trusted = ordered.filter((t) => t.quarantine === null);
+  const flagged = trusted.filter((t) => t.flags !== null);
   const events = trusted.flatMap((t) => t.events);
   const last = ordered.at(-1);
   const candidate: Checkpoint | null = last ? { slot: last.slot, signature: last.signature } : null;
@@ -75,22 +85,28 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
     }
     for (const t of ordered) {
       if (t.quarantine === null) continue;
-      await w.quarantine({ kind: 'transaction', reason: t.quarantine.reason, raw: t.quarantine.raw, signature: t.signature, slot: t.slot, source });
+      await w.quarantine({
+        kind: 'transaction', reason: t.quarantine.reason, raw: t.quarantine.raw, signature: t.signature, slot: t.slot, source,
+        decoderVersion: t.quarantine.decoderVersion ?? null,
+      });
       countQuarantine(t.quarantine.kind);
     }
+    await w.recordFlags(flagged.map((t) => ({ signature: t.signature, slot: t.slot, source, ...t.flags! })));
+    if (live) await w.recordCoverage(ordered.flatMap((t) => t.coverage));
     if (events.length > 0) {
       const res = await w.writeEvents(events, source);
       Object.assign(tradesInserted, res.insertedByPlatform);
       countQuarantine('bad_row', res.quarantined);
     }
     await applyTokenBalances(w.tx, trusted.flatMap((t) => t.holders));
-    return candidate ? w.advanceCheckpoint(source, candidate) : null;
+    return candidate && live ? w.advanceCheckpoint(source, candidate) : null;
   });
   return {
     txs: txs.length,
     events,
     tradesInserted,
     quarantined,
+    flagged: flagged.length,
     gaps,
     checkpoint,
     maxSlot: last?.slot ?? null,

@@ -1,9 +1,9 @@
 import { balanceRowsFromTx, vaultOwners, type HolderBalanceRow } from '../analytics/holders/balances.ts';
-import type { DecodeProblem, LaunchpadEvent } from '../core/events.ts';
+import type { DecodeProblem, InvocationCoverage, LaunchpadEvent } from '../core/events.ts';
 import { errorMessage } from '../core/errors.ts';
-import { decodeFailures, eventsDecoded, trailingByteEvents, unknownDiscriminators } from '../core/metrics.ts';
-import type { RawTx } from '../core/rawtx.ts';
-import { decodeTransaction } from '../decoders/index.ts';
+import { decodeCoverage, decodeFailures, decodeFlags, eventsDecoded, trailingByteEvents, unknownDiscriminators } from '../core/metrics.ts';
+import { rawTxJson, type RawTx } from '../core/rawtx.ts';
+import { DECODER_VERSION, decodeTransaction } from '../decoders/index.ts';
 import type { SourceItem, SourceStartOptions } from '../sources/types.ts';
 
 /**
@@ -21,11 +21,24 @@ export interface DecodedTx {
   /** Exact post-transaction balances of the mints the events touched (vaults excluded); empty when quarantined. */
   holders: HolderBalanceRow[];
   /**
-   * Why the transaction must not be trusted as decoded (a `quarantine`-severity problem such as a
-   * verification mismatch, or a decoder crash), with the raw transaction as JSON; or null. Such a
-   * transaction is quarantined whole and none of its events are stored.
+   * Why the transaction could not be decoded (a `quarantine`-severity problem such as a corrupt event,
+   * or a decoder crash), with the raw transaction as JSON; or null. Such a transaction is quarantined
+   * whole and none of its events are stored.
    */
-  quarantine: { kind: string; reason: string; raw: string } | null;
+  quarantine: { kind: string; reason: string; raw: string; decoderVersion?: string } | null;
+  /**
+   * Disagreements of the balance self-check with the program's own events (`flag` problems), with the raw
+   * transaction as JSON; or null. The events are stored all the same; the flags go to `decode_flags`.
+   */
+  flags: DecodeFlags | null;
+  /** Per invocation of a program the decoders read: its instruction and whether it produced events. */
+  coverage: InvocationCoverage[];
+}
+
+export interface DecodeFlags {
+  problems: DecodeProblem[];
+  decoderVersion: string;
+  raw: string;
 }
 
 /** What flows from the decoder stage into the batcher: decoded transactions, gaps and unreadable records. */
@@ -69,7 +82,11 @@ export class DecodeCounts {
       if (metric === 'events') eventsDecoded.inc({ platform: a, type: b }, n);
       else if (metric === 'failures') decodeFailures.inc({ reason: a }, n);
       else if (metric === 'unknown') unknownDiscriminators.inc({ platform: a }, n);
-      else trailingByteEvents.inc({ platform: a }, n);
+      else if (metric === 'flags') decodeFlags.inc({ platform: a, kind: b }, n);
+      else if (metric === 'coverage') {
+        const [, program, instruction, outcome] = key.split('\t') as [string, string, string, string];
+        decodeCoverage.inc({ program, instruction, outcome }, n);
+      } else trailingByteEvents.inc({ platform: a }, n);
     }
     this.counts = {};
   }
@@ -77,12 +94,6 @@ export class DecodeCounts {
 
 const mintOf = (e: LaunchpadEvent): string => e.mint;
 
-/** Quarantined transactions are kept as JSON: instruction data as base64, amounts as exact decimal text. */
-export function rawTxJson(tx: RawTx): string {
-  return JSON.stringify(tx, (_k, v: unknown) =>
-    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
-  );
-}
 
 /**
  * Decodes one source item, tallying every problem in `counts` (without it, straight into the metrics).
@@ -97,34 +108,49 @@ export function decodeItem(item: SourceItem, counts?: DecodeCounts): PipelineIte
 }
 
 function decodeTx(tx: RawTx, receivedAtMs: number, counts: DecodeCounts): DecodedTx {
-  const decoded = (events: LaunchpadEvent[], holders: HolderBalanceRow[], quarantine: DecodedTx['quarantine']): DecodedTx =>
-    ({ kind: 'tx', signature: tx.signature, slot: tx.slot, blockTime: tx.blockTime, receivedAtMs, events, holders, quarantine });
+  const decoded = (
+    events: LaunchpadEvent[],
+    holders: HolderBalanceRow[],
+    quarantine: DecodedTx['quarantine'],
+    flags: DecodeFlags | null = null,
+    coverage: InvocationCoverage[] = [],
+  ): DecodedTx => ({ kind: 'tx', signature: tx.signature, slot: tx.slot, blockTime: tx.blockTime, receivedAtMs, events, holders, quarantine, flags, coverage });
   let events: LaunchpadEvent[];
   let problems: DecodeProblem[];
+  let coverage: InvocationCoverage[];
   try {
-    ({ events, problems } = decodeTransaction(tx));
+    ({ events, problems, coverage } = decodeTransaction(tx));
   } catch (err) {
     // Decoders are meant to be total; if one is not, the transaction is kept for inspection, not lost.
     counts.add('failures\tdecoder_threw');
-    return decoded([], [], { kind: 'decoder_threw', reason: `decoder threw: ${errorMessage(err)}`, raw: rawTxJson(tx) });
+    return decoded([], [], { kind: 'decoder_threw', reason: `decoder threw: ${errorMessage(err)}`, raw: rawTxJson(tx), decoderVersion: DECODER_VERSION });
   }
   let blocking: DecodeProblem[] | null = null;
+  let flagged: DecodeProblem[] | null = null;
   for (const p of problems) {
     if (p.kind === 'unknown_discriminator') counts.add(`unknown\t${p.program}`);
     else if (p.kind === 'trailing_bytes') counts.add(`trailing\t${p.program}`);
     if (p.severity === 'quarantine') {
       counts.add(`failures\t${p.kind}`);
       (blocking ??= []).push(p);
+    } else if (p.severity === 'flag') {
+      counts.add(`flags\t${p.program}\t${p.kind}`);
+      (flagged ??= []).push(p);
     }
   }
   for (const e of events) counts.add(eventKey(e.program, e.type));
+  for (const c of coverage) counts.add(`coverage\t${c.programId}\t${c.instruction}\t${c.decoded ? 'decoded' : 'empty'}`);
   if (blocking !== null) {
-    const reason = blocking.map((p) => `${p.kind} at ${p.ixIndex}/${p.innerIxIndex}: ${p.message}`).join('; ');
-    return decoded(events, [], { kind: blocking[0]!.kind, reason, raw: rawTxJson(tx) });
+    return decoded(events, [], { kind: blocking[0]!.kind, reason: problemsReason(blocking), raw: rawTxJson(tx), decoderVersion: DECODER_VERSION }, null, coverage);
   }
+  const flags = flagged === null ? null : { problems: flagged, decoderVersion: DECODER_VERSION, raw: rawTxJson(tx) };
   const holders = events.length === 0 ? [] : balanceRowsFromTx(tx, new Set(events.map(mintOf)), vaultOwners(events));
-  return decoded(events, holders, null);
+  return decoded(events, holders, null, flags, coverage);
 }
+
+/** Problems as one line: kind, position and message of each. */
+export const problemsReason = (problems: readonly DecodeProblem[]): string =>
+  problems.map((p) => `${p.kind} at ${p.ixIndex}/${p.innerIxIndex}: ${p.message}`).join('; ');
 
 /** Rows an item will write, as the batcher's weight (a transaction with no events still costs a little). */
 export const itemWeight = (item: PipelineItem): number => (item.kind === 'tx' ? Math.max(1, item.events.length) : 1);

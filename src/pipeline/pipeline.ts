@@ -144,6 +144,7 @@ export class Pipeline {
       s.tradesStored += n;
       if (n > 0) tradesStored.inc({ platform }, n);
     }
+    s.flagged += b.flagged;
     for (const [reason, n] of b.quarantined) {
       s.quarantined += n;
       quarantined.inc({ reason }, n);

@@ -7,6 +7,8 @@ export interface PipelineStats {
   tradesStored: number;
   eventsStored: number;
   quarantined: number;
+  /** Transactions stored with a self-check disagreement recorded (decode_flags). */
+  flagged: number;
   gaps: number;
   /** Retryable database failures waited out. */
   retries: number;
@@ -25,6 +27,7 @@ export const emptyStats = (): PipelineStats => ({
   tradesStored: 0,
   eventsStored: 0,
   quarantined: 0,
+  flagged: 0,
   gaps: 0,
   retries: 0,
   newestSlotSeen: null,
@@ -49,6 +52,7 @@ export interface StatusLine {
   /** Now minus the newest committed block time (s); large for replays and simulations of the past. */
   chainLagS: number | null;
   quarantined: number;
+  flagged: number;
   reconnects: number;
   gaps: number;
   retries: number;
@@ -71,6 +75,7 @@ export function startStatusLine(source: string, stats: PipelineStats, emit: (lin
         commitLagMs: stats.lastCommitLagMs,
         chainLagS: stats.lastBlockTime === null ? null : Math.round(now / 1000 - stats.lastBlockTime),
         quarantined: stats.quarantined,
+        flagged: stats.flagged,
         reconnects: rc,
         gaps: stats.gaps,
         retries: stats.retries,
@@ -88,7 +93,7 @@ const show = (v: number | null, unit: string): string => (v === null ? '–' : `
 export function formatStatus(source: string, s: StatusLine): string {
   return (
     `[${source}] saved ${show(s.savedPerSecond, '/s')} · trades ${show(s.trades, '')} · lag ${show(s.lagSlots, ' slots')}, ` +
-    `${show(s.commitLagMs, ' ms')} arrival→commit, chain ${show(s.chainLagS, ' s')} · quarantined ${s.quarantined} · ` +
+    `${show(s.commitLagMs, ' ms')} arrival→commit, chain ${show(s.chainLagS, ' s')} · quarantined ${s.quarantined}${s.flagged > 0 ? ` · flagged ${s.flagged}` : ''} · ` +
     `reconnects ${s.reconnects} · gaps ${s.gaps}${s.retries > 0 ? ` · db retries ${s.retries}` : ''}`
   );
 }

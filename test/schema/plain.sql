@@ -13,6 +13,30 @@ CREATE TABLE checkpoints (
     CONSTRAINT checkpoints_pkey PRIMARY KEY (source)
 );
 
+CREATE TABLE decode_coverage (
+    program_id text NOT NULL,
+    instruction text NOT NULL,
+    decoded bigint DEFAULT 0 NOT NULL,
+    empty bigint DEFAULT 0 NOT NULL,
+    first_seen timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT decode_coverage_pkey PRIMARY KEY (program_id, instruction)
+);
+
+CREATE TABLE decode_flags (
+    signature text NOT NULL,
+    slot bigint NOT NULL,
+    source text,
+    kind text NOT NULL,
+    problems jsonb NOT NULL,
+    decoder_version text NOT NULL,
+    raw text NOT NULL,
+    flagged_at timestamp with time zone DEFAULT now() NOT NULL,
+    rechecked_at timestamp with time zone,
+    CONSTRAINT decode_flags_pkey PRIMARY KEY (signature)
+);
+CREATE INDEX idx_decode_flags_flagged_at ON public.decode_flags USING btree (flagged_at);
+
 CREATE TABLE holder_balances (
     mint text NOT NULL,
     owner text NOT NULL,
@@ -183,6 +207,7 @@ CREATE TABLE quarantine (
     reason text NOT NULL,
     raw text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    decoder_version text,
     CONSTRAINT quarantine_pkey PRIMARY KEY (id)
 );
 CREATE INDEX idx_quarantine_created_at ON public.quarantine USING btree (created_at);

@@ -20,14 +20,14 @@ const FIXED_VAULT_OWNERS = [
 
 /**
  * The vault owners a transaction's events reveal: pump.fun bonding curves (which own their associated
- * token account), PumpSwap pools a curve migrated to, plus the fixed pool authorities.
+ * token account), AMM pools (PumpSwap pools own their vaults), plus the fixed pool authorities.
  */
 export function vaultOwners(events: readonly LaunchpadEvent[]): Set<string> {
   const owners = new Set(FIXED_VAULT_OWNERS);
   for (const e of events) {
     if (e.type === 'trade' || e.type === 'curve_completed') owners.add(e.pool);
     else if (e.type === 'token_created') owners.add(e.bondingCurve);
-    else if (e.type === 'pool_created') owners.add(e.pool);
+    else if (e.type === 'pool_created' || e.type === 'amm_pool_created' || e.type === 'liquidity') owners.add(e.pool);
     else if (e.type === 'migrated') owners.add(e.pool).add(e.newPool);
   }
   return owners;

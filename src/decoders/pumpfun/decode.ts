@@ -135,6 +135,8 @@ function countTrailing(ctx: DecodeContext, inv: Invocation, what: string, bytes:
 function onCreate(r: BorshReader, ixName: string | null, inv: Invocation, ctx: DecodeContext): void {
   const e = decodePumpCreateEvent(r);
   countTrailing(ctx, inv, 'CreateEvent', e.trailingBytes);
+  // The event names the curve even when the create ran as a CPI read from logs only (no instruction accounts).
+  ctx.rentTouched.add(e.bondingCurve);
   const tokenProgram =
     e.tokenProgram ?? (ixName === 'create' ? SPL_TOKEN_PROGRAM : ixName === 'create_v2' ? ctx.account(inv.ix, 7) : null);
   ctx.events.push({

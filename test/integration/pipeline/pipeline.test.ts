@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { rawTxJson, type RawInstruction } from '../../../src/core/rawtx.ts';
+import { listFlags, readCoverage } from '../../../src/db/flags.ts';
+import { quarantine } from '../../../src/db/quarantine.ts';
+import { DECODER_VERSION } from '../../../src/decoders/index.ts';
+import { checkConsistency } from '../../../src/ops/check.ts';
 import type { CommittedBatch } from '../../../src/pipeline/commit.ts';
+import { redecodeStored } from '../../../src/pipeline/redecode.ts';
 import type { AfterCommitHook } from '../../../src/pipeline/hooks.ts';
 import { runPipeline } from '../../../src/pipeline/pipeline.ts';
 import { expectedTradeKeySet, SimulateSource, simulatedTransactions, type SimulateOptions } from '../../../src/sources/simulate/index.ts';
@@ -47,30 +53,69 @@ forEachDbTarget((target) => {
     }
   });
 
-  test('unreadable records and transactions failing self-verification go to quarantine with their reason; the rest is stored', async () => {
+  test('trust policy: a self-check disagreement is stored and flagged, undecodable input quarantined; retry re-decodes both kinds', async () => {
     const db = await openTestDb(target);
     try {
       const sims = [...simulatedTransactions({ ...SIM, count: 60 })];
-      const tampered = sims.find((s) => s.events.some((e) => e.type === 'trade') && s.tx.postTokenBalances.length > 0)!;
-      const items: SourceItem[] = sims.map((s) => ({ kind: 'tx', tx: s.tx, receivedAtMs: Date.now() }));
-      const i = sims.indexOf(tampered);
-      items[i] = { kind: 'tx', receivedAtMs: Date.now(), tx: { ...tampered.tx, postTokenBalances: tampered.tx.postTokenBalances.map((b) => ({ ...b, amount: b.amount + 1n })) } };
+      const withTrade = sims.filter((s) => s.events.some((e) => e.type === 'trade') && s.tx.postTokenBalances.length > 0);
+      const [tampered, corrupt, rejectedEarlier] = [withTrade[0]!, withTrade[1]!, withTrade[2]!];
+      const items: SourceItem[] = sims.filter((s) => s !== rejectedEarlier).map((s) => ({ kind: 'tx', tx: s.tx, receivedAtMs: Date.now() }));
+      const at = (sig: string) => items.findIndex((x) => x.kind === 'tx' && x.tx.signature === sig);
+      const tamperedTx = { ...tampered.tx, postTokenBalances: tampered.tx.postTokenBalances.map((b) => ({ ...b, amount: b.amount + 1n })) };
+      items[at(tampered.tx.signature)] = { kind: 'tx', receivedAtMs: Date.now(), tx: tamperedTx };
+      // An event cut short: cannot be decoded at all.
+      const cut = (ix: RawInstruction): RawInstruction => (ix.data.length > 40 && ix.data[0] === 0xe4 ? { ...ix, data: ix.data.subarray(0, 30) } : ix);
+      const corruptTx = { ...corrupt.tx, innerInstructions: corrupt.tx.innerInstructions.map((g) => ({ ...g, instructions: g.instructions.map(cut) })) };
+      items[at(corrupt.tx.signature)] = { kind: 'tx', receivedAtMs: Date.now(), tx: corruptTx };
       items.splice(10, 0, { kind: 'invalid', raw: '{"not":"a transaction"}', reason: 'bad_shape: no signatures', receivedAtMs: Date.now() });
       const stats = await runPipeline({ source: listSource('list', items), db, maxBatchRows: 50, maxBatchWaitMs: 20, signal: new AbortController().signal });
       assert.equal(stats.quarantined, 2);
-      const q = await db.query<{ kind: string; signature: string | null; reason: string; raw: string }>('SELECT kind, signature, reason, raw FROM quarantine ORDER BY id');
-      const bySig = q.rows.find((r) => r.signature === tampered.tx.signature);
-      assert.ok(bySig && /verification_mismatch/.test(bySig.reason), `tampered tx quarantined with a verification reason: ${JSON.stringify(q.rows.map((r) => r.reason))}`);
-      assert.ok(JSON.parse(bySig.raw).signature === tampered.tx.signature, 'the raw transaction is kept as JSON');
+      assert.equal(stats.flagged, 1);
+      const q = await db.query<{ kind: string; signature: string | null; reason: string; raw: string; decoder_version: string | null }>('SELECT kind, signature, reason, raw, decoder_version FROM quarantine ORDER BY id');
+      const bySig = q.rows.find((r) => r.signature === corrupt.tx.signature);
+      assert.ok(bySig && /malformed_event/.test(bySig.reason) && bySig.decoder_version === DECODER_VERSION, JSON.stringify(q.rows.map((r) => r.reason)));
+      assert.ok(JSON.parse(bySig.raw).signature === corrupt.tx.signature, 'the raw transaction is kept as JSON');
       assert.ok(q.rows.some((r) => r.signature === null && r.reason === 'bad_shape: no signatures' && r.raw === '{"not":"a transaction"}'));
+      // The flagged transaction's events are stored (the program's events are authoritative), its disagreement recorded.
       const truth = new Set<string>();
-      for (const s of sims) if (s !== tampered) for (const e of s.events) if (e.type === 'trade') truth.add(`${e.signature}:${e.ixIndex}:${e.innerIxIndex}`);
+      for (const s of sims) if (s !== corrupt && s !== rejectedEarlier) for (const e of s.events) if (e.type === 'trade') truth.add(`${e.signature}:${e.ixIndex}:${e.innerIxIndex}`);
       assertExactlyOnce(await storedTradeKeys(db), truth);
+      const flags = await listFlags(db);
+      assert.deepEqual(flags.map((f) => [f.signature, f.kind, f.decoderVersion]), [[tampered.tx.signature, 'verification_mismatch', DECODER_VERSION]]);
+      assert.ok(flags[0]!.problems[0]!.check && JSON.parse(flags[0]!.raw).signature === tampered.tx.signature);
+      const report = await checkConsistency(db, { candlesSince: new Date(0) });
+      const flagCheck = report.checks.find((c) => c.name === 'self-check disagreements')!;
+      assert.equal(flagCheck.violations, 1);
+      assert.match(flagCheck.examples[0]!, new RegExp(tampered.tx.signature));
+      assert.equal(report.ok, false);
+      const coverage = await readCoverage(db);
+      assert.ok(coverage.some((c) => c.instruction === 'buy' && c.decoded > 0), JSON.stringify(coverage));
 
       // The same input again (a replayed file): every quarantined record is already there, none is added.
       await runPipeline({ source: listSource('list', items), db, maxBatchRows: 50, maxBatchWaitMs: 20, signal: new AbortController().signal });
       const again = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM quarantine');
       assert.equal(again.rows[0]!.n, '2', 'quarantine is idempotent');
+      assert.equal((await listFlags(db)).length, 1, 'one flag row per transaction');
+
+      // An older decoder quarantined a transaction today's decodes: retry stores it (once) and releases it.
+      await quarantine(db, { kind: 'transaction', reason: 'verification_mismatch: old decoder', raw: rawTxJson(rejectedEarlier.tx), signature: rejectedEarlier.tx.signature, slot: rejectedEarlier.tx.slot, source: 'list' });
+      const retry = await redecodeStored(db, { reason: 'mismatch' });
+      assert.deepEqual([retry.examined, retry.stored, retry.failing], [1, 1, 0], JSON.stringify(retry));
+      for (const e of rejectedEarlier.events) if (e.type === 'trade') truth.add(`${e.signature}:${e.ixIndex}:${e.innerIxIndex}`);
+      assertExactlyOnce(await storedTradeKeys(db), truth);
+      const all = await redecodeStored(db, {});
+      assert.deepEqual([all.examined, all.stored, all.failing], [2, 0, 2], 'the corrupt and the unreadable stay, with their reasons');
+      assert.ok(all.outcomes.some((o) => o.signature === corrupt.tx.signature && /malformed_event/.test(o.reason ?? '')));
+      assert.equal((await redecodeStored(db, { since: new Date(Date.now() + 60_000) })).examined, 0, '--since filters');
+      // Flagged: still disagreeing → stays flagged; once the stored transaction agrees (a decoder fix), the flag clears.
+      assert.deepEqual([(await redecodeStored(db, { flagged: true })).flagged], [1]);
+      await db.query('UPDATE decode_flags SET raw = $1 WHERE signature = $2', [rawTxJson(tampered.tx), tampered.tx.signature]);
+      const cleared = await redecodeStored(db, { flagged: true });
+      assert.deepEqual([cleared.stored, cleared.flagged], [1, 0]);
+      assert.equal((await listFlags(db)).length, 0);
+      assertExactlyOnce(await storedTradeKeys(db), truth);
+      const checkpoints = await db.query<{ source: string }>('SELECT source FROM checkpoints ORDER BY source');
+      assert.deepEqual(checkpoints.rows.map((r) => r.source), ['list'], 'a re-decode moves no checkpoint');
     } finally {
       await db.close();
     }

@@ -115,15 +115,32 @@ describe('shared fixtures', { skip: fixturesMissing }, () => {
     }
   });
 
+  it('create + buy on a pre-funded curve PDA: Anchor init tops the lamports up to rent, the self-check accepts it', () => {
+    // The mainnet create_v2 + curve-completing buy of issue 11 had 575,320 lamports on its curve before the create,
+    // so init transferred rent − 575,320 (1,366,520): neither a whole rent deposit nor zero. Same accounting here.
+    const tx = txOf('pumpfun/pumpfun-createv2-2G2YFBmJ.json');
+    const curve = tx.accountKeys.indexOf('Am5KwCVB6UptjcASigKHqCcwoExnbZUY3Q5bkGHVsfuU');
+    assert.equal(tx.preBalances[curve], 0n);
+    const prefunded = { ...tx, preBalances: tx.preBalances.map((b, i) => (i === curve ? 575_320n : b)) };
+    const r = decodeTransaction(prefunded);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.events.map((e) => e.type), ['token_created', 'trade']);
+    // What the curve holds after it, less the trade, must be a whole rent-exempt balance: one lamport more is a disagreement.
+    const off = decodeTransaction({ ...prefunded, postBalances: tx.postBalances.map((b, i) => (i === curve ? b + 1n : b)) });
+    assert.deepEqual(off.problems.map((p) => `${p.kind}/${p.severity}`), ['verification_mismatch/flag']);
+  });
+
   it('failed transactions yield nothing; a tampered balance is reported with both figures', () => {
     const tx = txOf('pumpfun/pumpfun-buy-4U8kypMu.json');
-    assert.deepEqual(decodeTransaction({ ...tx, err: { InstructionError: [2, 'Custom'] } }), { events: [], problems: [] });
+    assert.deepEqual(decodeTransaction({ ...tx, err: { InstructionError: [2, 'Custom'] } }), { events: [], problems: [], coverage: [] });
     const post = tx.postTokenBalances.map((b) => (b.owner === 'EfbbhahGNuhqEraRZXrwETfsaKxScngEttdQixWAW4WE' ? { ...b, amount: b.amount + 1n } : b));
     const r = decodeTransaction({ ...tx, postTokenBalances: post });
     const mismatch = r.problems.find((p) => p.kind === 'verification_mismatch');
     assert.ok(mismatch, 'mismatch reported');
-    assert.equal(mismatch.severity, 'quarantine');
+    assert.equal(mismatch.severity, 'flag', 'the program event stands; the disagreement is flagged');
+    assert.equal(r.events.filter((e) => e.type === 'trade').length, 1);
     assert.match(mismatch.message, /56716561396328.*56716561396327/);
+    assert.deepEqual([mismatch.check?.actual, mismatch.check?.expected], ['56716561396328', ['56716561396327']]);
   });
 });
 

@@ -194,7 +194,7 @@ describe('PumpSwap: real chain data', () => {
     assert.equal(t1!.fee, t1!.protocolFee + t1!.creatorFee + t1!.platformFee);
 
     const tampered = tx('buy', [bytes(SELL), bytes(BUY)], [WSOL_MINT, TOKEN_EJW], [vaults[0]!, { ...vaults[1]!, post: vaults[1]!.post + 1n }]);
-    assert.deepEqual(kinds(decodeTransaction(tampered)), ['verification_mismatch/quarantine']);
+    assert.deepEqual(kinds(decodeTransaction(tampered)), ['verification_mismatch/flag']);
   });
 });
 

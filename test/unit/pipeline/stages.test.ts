@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { parseSince } from '../../../src/cli/backfill.ts';
 import { replayCheckpointName } from '../../../src/cli/replay.ts';
 import { RetryableError, UsageError } from '../../../src/core/errors.ts';
-import { decodeItem, itemWeight, rawTxJson } from '../../../src/pipeline/decode.ts';
+import { parseRawTxJson, rawTxJson } from '../../../src/core/rawtx.ts';
+import { decodeTransaction, DECODER_VERSION } from '../../../src/decoders/index.ts';
+import { decodeItem, itemWeight } from '../../../src/pipeline/decode.ts';
 import { parseCurveAccount, parseMetaplexMetadata, parseToken2022Metadata } from '../../../src/pipeline/enrich.ts';
 import { onlyProgram, programIdOf, PROGRAM_IDS } from '../../../src/pipeline/programs.ts';
 import { retrying } from '../../../src/pipeline/retry.ts';
@@ -24,11 +26,28 @@ describe('decoder stage', () => {
     assert.equal(itemWeight(out), Math.max(1, sim.events.length));
   });
 
-  it('a balance that contradicts the events puts the whole transaction in quarantine with the reason', () => {
+  it('a balance that contradicts the events flags the transaction: its events are kept, the disagreement recorded with figures', () => {
     const sim = sims.find((s) => s.events.some((e) => e.type === 'trade'))!;
     const tampered = { ...sim.tx, postTokenBalances: sim.tx.postTokenBalances.map((b) => ({ ...b, amount: b.amount + 7n })) };
     const out = decodeItem({ kind: 'tx', tx: tampered, receivedAtMs: 1 });
-    assert.ok(out.kind === 'tx' && out.quarantine?.kind === 'verification_mismatch', JSON.stringify(out.kind === 'tx' && out.quarantine));
+    assert.ok(out.kind === 'tx');
+    assert.equal(out.quarantine, null, 'program events are authoritative: not quarantined');
+    assert.deepEqual(out.events.map((e) => e.type), sim.events.map((e) => e.type));
+    assert.ok(out.flags && out.flags.problems.length > 0 && out.flags.decoderVersion === DECODER_VERSION);
+    const [p] = out.flags.problems;
+    assert.equal(p!.kind, 'verification_mismatch');
+    assert.equal(BigInt(p!.check!.actual) - BigInt(p!.check!.expected[0]!), 7n, p!.message);
+    assert.equal(JSON.parse(out.flags.raw).signature, sim.tx.signature);
+  });
+
+  it('coverage names every invocation of a program the decoders read, and whether it produced events', () => {
+    const sim = sims.find((s) => s.events.some((e) => e.type === 'trade'))!;
+    const out = decodeItem({ kind: 'tx', tx: sim.tx, receivedAtMs: 1 });
+    assert.ok(out.kind === 'tx' && out.coverage.length > 0);
+    assert.ok(out.coverage.every((c) => c.decoded && !c.instruction.startsWith('0x')), JSON.stringify(out.coverage));
+    const unknown = { ...sim.tx, instructions: sim.tx.instructions.map((ix) => ({ ...ix, data: new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9, 1]) })), innerInstructions: [] };
+    const blind = decodeTransaction(unknown).coverage;
+    assert.ok(blind.some((c) => c.instruction === '0x0909090909090909' && !c.decoded), JSON.stringify(blind));
   });
 
   it('gaps and unreadable records pass through untouched', () => {
@@ -36,11 +55,13 @@ describe('decoder stage', () => {
     assert.equal(decodeItem(gap), gap);
   });
 
-  it('quarantined raw transactions are JSON with base64 instruction data and exact amounts', () => {
+  it('quarantined raw transactions are JSON with base64 instruction data and exact amounts, and parse back to the same RawTx', () => {
     const parsed = JSON.parse(rawTxJson(sims[0]!.tx)) as { signature: string; fee: string; instructions: Array<{ data: string }> };
     assert.equal(parsed.signature, sims[0]!.tx.signature);
     assert.equal(parsed.fee, sims[0]!.tx.fee.toString());
     assert.equal(Buffer.from(parsed.instructions[0]!.data, 'base64').length, sims[0]!.tx.instructions[0]!.data.length);
+    for (const sim of sims.slice(0, 20)) assert.deepEqual(parseRawTxJson(rawTxJson(sim.tx)), sim.tx);
+    assert.throws(() => parseRawTxJson('{"slot":1}'), /not a stored transaction/);
   });
 });
 
@@ -94,8 +115,9 @@ describe('retrying', () => {
 
 describe('status line', () => {
   it('reads like the seed monitors: saved/s, lag, quarantined, reconnects, gaps', () => {
-    const text = formatStatus('rpc', { savedPerSecond: 1234, trades: 56789, slot: 10, lagSlots: 2, commitLagMs: 87, chainLagS: 1, quarantined: 3, reconnects: 1, gaps: 1, retries: 0 });
-    assert.equal(text, '[rpc] saved 1,234/s · trades 56,789 · lag 2 slots, 87 ms arrival→commit, chain 1 s · quarantined 3 · reconnects 1 · gaps 1');
+    const line = { savedPerSecond: 1234, trades: 56789, slot: 10, lagSlots: 2, commitLagMs: 87, chainLagS: 1, quarantined: 3, flagged: 0, reconnects: 1, gaps: 1, retries: 0 };
+    assert.equal(formatStatus('rpc', line), '[rpc] saved 1,234/s · trades 56,789 · lag 2 slots, 87 ms arrival→commit, chain 1 s · quarantined 3 · reconnects 1 · gaps 1');
+    assert.match(formatStatus('rpc', { ...line, flagged: 2 }), /quarantined 3 · flagged 2 · reconnects/);
   });
 });
 
