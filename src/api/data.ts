@@ -120,7 +120,8 @@ export class SqlApiData implements ApiData {
     if (!row) return null;
     this.tokenIds.set(mint, row.id);
     const [pools, price, score] = await Promise.all([
-      this.memo.get(`pools:${row.id}`, 1000, async () => (await this.db.query<T.PoolRow>(T.POOLS_OF_TOKEN, [row.id])).rows),
+      this.memo.get(`pools:${row.id}`, 1000, async () =>
+        (await this.db.query<T.PoolRow>(T.POOLS_OF_TOKEN, [row.id])).rows.map((p) => ({ ...p, last_slot: p.last_slot === null ? null : Number(p.last_slot) }))),
       this.price(mint),
       schema.scores ? this.latestScore(mint) : Promise.resolve(null),
     ]);
@@ -203,6 +204,8 @@ export class SqlApiData implements ApiData {
         sol_amount: r.sol_amount,
         token_amount: r.token_amount,
         price_sol: r.price,
+        venue: r.venue as M.Trade['venue'],
+        pool: r.pool,
       })),
       next_cursor: rows.length > q.limit && last ? encodeCursor([iso(last.block_time), last.signature, last.ix_index, last.inner_ix_index]) : null,
     };
@@ -317,5 +320,7 @@ function summary(r: T.TokenSummaryRow): M.TokenSummary {
     trades_24h: r.trades_24h,
     progress_pct: r.progress_pct,
     score: r.score,
+    venue: (r.venue ?? 'curve') as M.TokenSummary['venue'],
+    pool: r.pool,
   };
 }

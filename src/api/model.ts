@@ -6,6 +6,7 @@ import { z } from 'zod';
  */
 const dec = (what: string) => z.string().describe(`${what} (decimal string, exact)`);
 const iso = z.string().describe('ISO 8601 timestamp');
+const VENUE = z.enum(['curve', 'pumpswap', 'raydium_cpmm', 'raydium_amm_v4']);
 
 export const TokenSummary = z.object({
   mint: z.string(),
@@ -21,6 +22,8 @@ export const TokenSummary = z.object({
   trades_24h: z.number().int(),
   progress_pct: dec('Bonding-curve progress 0–100').nullable(),
   score: z.number().int().nullable().describe('Latest total score (0–999)'),
+  venue: VENUE.describe('Where the token trades now: its bonding curve, or the AMM it graduated to'),
+  pool: z.string().nullable().describe('The pool it trades on now (curve account, or AMM pool)'),
 });
 export type TokenSummary = z.infer<typeof TokenSummary>;
 
@@ -33,8 +36,13 @@ export interface Page<T> {
 
 export const Pool = z.object({
   address: z.string(),
+  venue: VENUE,
   quote_mint: z.string(),
   status: z.string().nullable(),
+  lp_mint: z.string().nullable(),
+  migrated_to_pool: z.string().nullable().describe('The AMM pool a migrated curve moved to'),
+  price_sol: dec('Price after the last trade (initial price of an AMM pool before its first trade)').nullable(),
+  last_slot: z.number().int().nullable(),
   virtual_sol_reserves: dec('Virtual quote reserves, base units').nullable(),
   virtual_token_reserves: dec('Virtual token reserves, base units').nullable(),
   real_sol_reserves: dec('Real quote reserves, base units').nullable(),
@@ -86,6 +94,8 @@ export const Trade = z.object({
   sol_amount: dec('Quote amount, base units'),
   token_amount: dec('Token amount, base units'),
   price_sol: dec('Price after the trade'),
+  venue: VENUE.describe('curve, or the AMM after graduation'),
+  pool: z.string(),
 });
 export type Trade = z.infer<typeof Trade>;
 

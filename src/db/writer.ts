@@ -1,5 +1,7 @@
 import type {
+  AmmPoolCreatedEvent,
   CurveCompletedEvent,
+  LiquidityEvent,
   LaunchpadEvent,
   MigratedEvent,
   Platform,
@@ -10,6 +12,7 @@ import type {
 import type { Checkpoint } from '../sources/types.ts';
 import { getCheckpoint } from './checkpoints.ts';
 import { quarantine, toJsonText, type QuarantineEntry } from './quarantine.ts';
+import { applyLiquidity, untrackedMints, upsertAmmPools, type JsonRun } from './amm.ts';
 import { recordCoverage, recordFlags, RECORD_FLAGS_SQL, type FlagEntry } from './flags.ts';
 import type { InvocationCoverage } from '../core/events.ts';
 import { invalidTradeReason, insertTradeRows, type TradeInsertResult } from './trades.ts';
@@ -24,12 +27,18 @@ const chainText = (s: string): string => s.replaceAll('\u0000', '');
 
 /** The first pool a token's trades arrive on: pump.fun's bonding curve, or the LaunchLab pool state. */
 const curvePoolType = (platform: Platform): string => (platform === 'pumpfun' ? 'bonding_curve' : 'launchlab');
+/** The pool type a trade's pool has: the launchpad's curve, or the AMM named by the trade's venue. */
+const tradePoolType = (t: TradeEvent): string => (t.venue === 'curve' ? curvePoolType(t.program) : t.venue);
 
 export interface WriteEventsResult extends TradeInsertResult {
   /** New trades per platform (sums to `inserted`). */
   insertedByPlatform: Record<Platform, number>;
   tokens: number;
   pools: number;
+  /** Mints of AMM events dropped because Megatron does not track the token (no launchpad event ever named it). */
+  untracked: ReadonlySet<string>;
+  /** Liquidity changes newly stored. */
+  liquidity: number;
 }
 
 interface StoredTrades {
@@ -143,13 +152,19 @@ export class TxWriter {
    * Returns what was written.
    */
   async writeEvents(events: readonly LaunchpadEvent[], source: string | null = null): Promise<WriteEventsResult> {
+    const untracked = await untrackedMints(events, (m) => this.cachedTokenId(m) !== undefined, (m) => this.lookupTokens(m));
     const creations: Array<TokenCreatedEvent | PoolCreatedEvent> = [];
     const trades: TradeEvent[] = [];
     const ends: Array<CurveCompletedEvent | MigratedEvent> = [];
+    const ammPools: AmmPoolCreatedEvent[] = [];
+    const liquidity: LiquidityEvent[] = [];
     for (const e of events) {
+      if (untracked.has(e.mint)) continue;
       if (e.type === 'token_created' || e.type === 'pool_created') creations.push(e);
       else if (e.type === 'trade') trades.push(e);
       else if (e.type === 'curve_completed' || e.type === 'migrated') ends.push(e);
+      else if (e.type === 'amm_pool_created') ammPools.push(e);
+      else liquidity.push(e);
     }
     // The same mint or pool twice in one batch (a source repeating itself) goes in a later round, so
     // each statement touches a row once and the rounds apply in event order.
@@ -157,12 +172,36 @@ export class TxWriter {
       await this.upsertCreatedTokens(round);
       await this.upsertCreatedPools(round);
     }
+    // AMM pools before their trades, so a trade's pool row has the AMM's type (not a curve stub's).
+    await this.storeAmmPools(ammPools);
     const stored = await this.storeTrades(trades, source);
     await this.applyCurveEnds(ends);
+    const liquidityStored = liquidity.length === 0 ? 0 : await this.storeLiquidity(liquidity);
     return {
       inserted: stored.inserted.pumpfun + stored.inserted.launchlab, insertedByPlatform: stored.inserted,
-      quarantined: stored.quarantined, tokens: creations.length, pools: creations.length,
+      quarantined: stored.quarantined, tokens: creations.length, pools: creations.length + ammPools.length, untracked, liquidity: liquidityStored,
     };
+  }
+
+  private readonly runJson: JsonRun = (sql, items) => this.perJsonChunk(sql, items);
+
+  /** Ids of the stored tokens among `mints` (learned into the cache); the set of those found. */
+  private async lookupTokens(mints: string[]): Promise<Set<string>> {
+    const { rows } = await this.tx.query<{ id: string; mint_address: string }>('SELECT id, mint_address FROM tokens WHERE mint_address = ANY($1::text[])', [mints]);
+    for (const r of rows) this.learned.tokenIds.set(r.mint_address, r.id);
+    return new Set(rows.map((r) => r.mint_address));
+  }
+
+  private async storeAmmPools(events: readonly AmmPoolCreatedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    // The token may be named in this batch only by its migration (applied later): a minimal row first.
+    await this.ensureTokens(events.map((e) => ({ mint: e.mint, platform: e.program, decimals: e.baseDecimals, quote_mint: e.quoteMint })));
+    for (const pool of await upsertAmmPools(this.runJson, events, (m) => this.cachedTokenId(m)!)) this.learned.pools.add(pool);
+  }
+
+  private async storeLiquidity(events: readonly LiquidityEvent[]): Promise<number> {
+    await this.ensureTokens(events.map((e) => ({ mint: e.mint, platform: e.program, decimals: null, quote_mint: e.quoteMint })));
+    return applyLiquidity(this.runJson, events, (m) => this.cachedTokenId(m)!);
   }
 
   /**
@@ -306,7 +345,7 @@ export class TxWriter {
     if (firstByPool.size > 0) {
       const stubs = [...firstByPool.values()].map((t) => ({
         pool: t.pool, token_id: this.cachedTokenId(t.mint)!, mint: t.mint, quote_mint: t.quoteMint,
-        platform: t.program, pool_type: curvePoolType(t.program),
+        platform: t.program, pool_type: tradePoolType(t),
       }));
       await this.perJsonChunk(
         `INSERT INTO pools (pool_address, token_id, base_mint, quote_mint, platform, pool_type)

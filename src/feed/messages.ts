@@ -1,4 +1,4 @@
-import type { LaunchpadEvent } from '../core/events.ts';
+import type { LaunchpadEvent, Venue } from '../core/events.ts';
 
 /**
  * What the live feed carries: the three things a trader watches (launches, trades, graduations), as
@@ -29,6 +29,8 @@ export interface LaunchMessage extends FeedBase {
 
 export interface TradeMessage extends FeedBase {
   kind: 'trade';
+  /** curve, or the AMM the token graduated to. */
+  venue: Venue;
   pool: string;
   user: string;
   side: 'buy' | 'sell';
@@ -64,6 +66,7 @@ export function toFeedMessage(e: LaunchpadEvent): FeedMessage | null {
         ...base,
         kind: 'trade',
         mint: e.mint,
+        venue: e.venue,
         pool: e.pool,
         user: e.user,
         side: e.side,

@@ -53,15 +53,21 @@ const RULES: ReadonlyArray<{ name: string; rule: string; sql: string }> = [
     sql: `SELECT mint_address AS example FROM tokens WHERE is_graduated AND graduation_signature IS NULL`,
   },
   {
-    // The writer moves a pool to the trade with the highest slot it has seen (last_signature). Pools whose
-    // trades were all dropped by retention have nothing to compare with and are skipped.
+    // The writer moves a pool to the trade (or AMM liquidity change) with the highest slot it has seen
+    // (last_signature). Pools whose trades were all dropped by retention have nothing to compare with and are skipped.
     name: 'pool reserves vs last trade',
-    rule: "every pool's reserves are those of its last trade",
-    sql: `WITH last AS (
+    rule: "every pool's reserves are those of its last trade or liquidity change",
+    sql: `WITH state AS (
+            SELECT pool, slot, signature, ix_index, inner_ix_index, virtual_sol_reserves, virtual_token_reserves, real_sol_reserves, real_token_reserves
+            FROM transactions
+            UNION ALL
+            SELECT pool, slot, signature, ix_index, inner_ix_index, quote_reserves, base_reserves, quote_reserves, base_reserves
+            FROM liquidity_events WHERE base_reserves IS NOT NULL AND quote_reserves IS NOT NULL),
+          last AS (
             SELECT DISTINCT ON (x.pool) x.pool, x.slot, x.virtual_sol_reserves, x.virtual_token_reserves, x.real_sol_reserves, x.real_token_reserves
-            FROM transactions x JOIN pools p ON p.pool_address = x.pool AND x.signature = p.last_signature
+            FROM state x JOIN pools p ON p.pool_address = x.pool AND x.signature = p.last_signature
             ORDER BY x.pool, x.ix_index DESC, x.inner_ix_index DESC),
-          newest AS (SELECT pool, max(slot) AS slot FROM transactions GROUP BY pool)
+          newest AS (SELECT pool, max(slot) AS slot FROM state GROUP BY pool)
           SELECT p.pool_address || CASE
                    WHEN n.slot > p.last_slot OR p.last_slot IS NULL THEN ' state at slot ' || coalesce(p.last_slot::text, 'none') || ', newest trade at ' || n.slot
                    WHEN l.pool IS NULL THEN ' last trade ' || coalesce(p.last_signature, 'none') || ' not stored'

@@ -5,6 +5,7 @@ import type { Checkpoint, SourceItem } from '../sources/types.ts';
 import type { DecodedTx, PipelineItem } from './decode.ts';
 
 type GapItem = Extract<SourceItem, { kind: 'gap' }>;
+const NONE: ReadonlySet<string> = new Set();
 
 /** What one committed batch stored: the input of the after-commit hooks and the status line. */
 export interface CommittedBatch {
@@ -76,6 +77,8 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
     if (n > 0) quarantined.set(reason, (quarantined.get(reason) ?? 0) + n);
   };
   const tradesInserted: Record<Platform, number> = { pumpfun: 0, launchlab: 0 };
+  let untracked: ReadonlySet<string> = NONE;
+  let flaggedStored = 0;
 
   const checkpoint = await writer.transaction(async (w) => {
     quarantined.clear();
@@ -91,22 +94,29 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
       });
       countQuarantine(t.quarantine.kind);
     }
-    await w.recordFlags(flagged.map((t) => ({ signature: t.signature, slot: t.slot, source, ...t.flags! })));
     if (live) await w.recordCoverage(ordered.flatMap((t) => t.coverage));
+    untracked = NONE;
     if (events.length > 0) {
       const res = await w.writeEvents(events, source);
       Object.assign(tradesInserted, res.insertedByPlatform);
       countQuarantine('bad_row', res.quarantined);
+      untracked = res.untracked;
     }
-    await applyTokenBalances(w.tx, trusted.flatMap((t) => t.holders));
+    // Flags of transactions that concern only untracked tokens are noise of the AMMs' general traffic.
+    const relevant = untracked.size === 0 ? flagged : flagged.filter((t) => t.events.some((e) => !untracked.has(e.mint)));
+    await w.recordFlags(relevant.map((t) => ({ signature: t.signature, slot: t.slot, source, ...t.flags! })));
+    flaggedStored = relevant.length;
+    // Holders of tokens Megatron does not track (general AMM traffic) are not kept either.
+    const holders = trusted.flatMap((t) => t.holders);
+    await applyTokenBalances(w.tx, untracked.size === 0 ? holders : holders.filter((h) => !untracked.has(h.mint)));
     return candidate && live ? w.advanceCheckpoint(source, candidate) : null;
   });
   return {
     txs: txs.length,
-    events,
+    events: untracked.size === 0 ? events : events.filter((e) => !untracked.has(e.mint)),
     tradesInserted,
     quarantined,
-    flagged: flagged.length,
+    flagged: flaggedStored,
     gaps,
     checkpoint,
     maxSlot: last?.slot ?? null,

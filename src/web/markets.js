@@ -4,7 +4,11 @@ import { escapeHtml, fmtAge, fmtCompact, fmtPrice, shortAddr } from './format.js
 
 const PLATFORM = { pumpfun: 'pump.fun', launchlab: 'LaunchLab' };
 
+const VENUE = { pumpswap: 'PumpSwap', raydium_cpmm: 'Raydium CPMM', raydium_amm_v4: 'Raydium AMM' };
+
 const platformBadge = (p) => `<span class="badge ${escapeHtml(p)}">${escapeHtml(PLATFORM[p] ?? p)}</span>`;
+/** Where a graduated token trades now (nothing while it is on its curve). */
+const venueBadge = (v) => (v && v !== 'curve' ? ` <span class="badge venue" title="trades on ${escapeHtml(VENUE[v] ?? v)}">${escapeHtml(VENUE[v] ?? v)}</span>` : '');
 const tokenCell = (t) =>
   `<a class="tok" href="#/token/${escapeHtml(t.mint)}"><b>${escapeHtml(t.symbol || '???')}</b><span class="muted">${escapeHtml(t.name || shortAddr(t.mint))}</span></a>`;
 const progressBar = (pct) => {
@@ -17,7 +21,7 @@ function tokenRow(t, rank) {
   return `<tr data-mint="${escapeHtml(t.mint)}">
     ${rank !== undefined ? `<td class="num muted">${rank}</td>` : ''}
     <td>${tokenCell(t)}</td>
-    <td>${platformBadge(t.platform)}${t.graduated ? ' <span class="badge grad">graduated</span>' : ''}</td>
+    <td>${platformBadge(t.platform)}${t.graduated ? ' <span class="badge grad">graduated</span>' : ''}${venueBadge(t.venue)}</td>
     <td class="num price">${fmtPrice(t.price_sol)}</td>
     <td class="num">${fmtCompact(t.volume_24h_sol)}</td>
     <td class="num">${t.trades_24h.toLocaleString('en-US')}</td>
@@ -137,4 +141,4 @@ export function renderMarkets(root, feed) {
   };
 }
 
-export { platformBadge, progressBar };
+export { platformBadge, progressBar, venueBadge, VENUE };

@@ -1,8 +1,8 @@
 /* global setInterval, clearInterval */
-import { CandlestickSeries, HistogramSeries, createChart } from '/vendor/lightweight-charts.mjs';
+import { CandlestickSeries, HistogramSeries, createChart, createSeriesMarkers } from '/vendor/lightweight-charts.mjs';
 import { api } from './api.js';
 import { escapeHtml, fmtAge, fmtCompact, fmtPct, fmtPrice, fmtSigned, fromBaseUnits, shortAddr } from './format.js';
-import { platformBadge, progressBar } from './markets.js';
+import { platformBadge, progressBar, venueBadge, VENUE } from './markets.js';
 
 const TF_SECONDS = { '1m': 60, '5m': 300, '1h': 3600, '1d': 86400 };
 const UP = '#16c784';
@@ -25,6 +25,7 @@ function tradeRow(t, decimals) {
   return `<tr class="${t.side}">
     <td class="muted">${fmtAge(t.time)}</td><td class="side">${t.side.toUpperCase()}</td>
     <td class="num">${fmtPrice(t.price_sol)}</td><td class="num">${fmtCompact(tokens)}</td><td class="num">${sol.toFixed(4)}</td>
+    <td class="muted small">${escapeHtml(t.venue && t.venue !== 'curve' ? (VENUE[t.venue] ?? t.venue) : 'curve')}</td>
     <td><a class="mono" href="https://solscan.io/account/${escapeHtml(t.user)}" target="_blank" rel="noopener">${escapeHtml(shortAddr(t.user))}</a></td>
     <td><a class="mono muted" href="https://solscan.io/tx/${escapeHtml(t.signature)}" target="_blank" rel="noopener">${escapeHtml(shortAddr(t.signature, 5))}</a></td></tr>`;
 }
@@ -51,7 +52,7 @@ export function renderToken(root, mint, feed) {
     <section class="panel">
       <h2>Trades <span class="muted small">live</span></h2>
       <table class="data" id="trades"><thead><tr><th>Age</th><th>Side</th><th class="num">Price (SOL)</th><th class="num">Tokens</th>
-        <th class="num">SOL</th><th>Trader</th><th>Tx</th></tr></thead><tbody></tbody></table>
+        <th class="num">SOL</th><th>Venue</th><th>Trader</th><th>Tx</th></tr></thead><tbody></tbody></table>
     </section>`;
 
   let decimals = 6;
@@ -66,14 +67,19 @@ export function renderToken(root, mint, feed) {
   volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
   candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
   let lastBar = null;
+  // The graduation, marked on the candle it falls in: the chart runs on from the curve into the AMM pool.
+  const markers = createSeriesMarkers(candles, []);
+  let graduation = null;
 
   async function loadHead() {
     const t = await api(`/tokens/${mint}`);
     decimals = t.decimals ?? 6;
+    graduation = t.graduated && t.graduated_at ? { time: Math.floor(Date.parse(t.graduated_at) / 1000), venue: VENUE[t.venue] ?? t.venue } : null;
+    markGraduation();
     const p = t.price;
     root.querySelector('#head').innerHTML = `
       <div class="title"><h1>${escapeHtml(t.symbol || '???')}</h1><span class="muted">${escapeHtml(t.name || '')}</span>
-        ${platformBadge(t.platform)}${t.graduated ? ' <span class="badge grad">graduated</span>' : ''}</div>
+        ${platformBadge(t.platform)}${t.graduated ? ' <span class="badge grad">graduated</span>' : ''}${venueBadge(t.venue)}</div>
       <div class="mono small muted copy" title="mint">${escapeHtml(t.mint)}</div>
       <div class="figures">
         <div><label>Price (SOL)</label><b class="num" id="head-price">${fmtPrice(p.price ?? t.price_sol, 6)}</b></div>
@@ -81,7 +87,10 @@ export function renderToken(root, mint, feed) {
         <div><label>Vol 1h</label><b class="num">${fmtCompact(fromBaseUnits(p.volume_1h, 9))}</b></div>
         <div><label>Vol 24h</label><b class="num">${fmtCompact(t.volume_24h_sol)}</b></div>
         <div><label>Trades 24h</label><b class="num">${t.trades_24h.toLocaleString('en-US')}</b></div>
-        <div><label>Curve</label><b class="prog">${progressBar(t.progress_pct)}</b></div>
+        <div><label>${t.venue && t.venue !== 'curve' ? 'Trades on' : 'Curve'}</label><b class="${t.venue && t.venue !== 'curve' ? 'mono small' : 'prog'}" id="head-venue">${
+          t.venue && t.venue !== 'curve'
+            ? `<a href="https://solscan.io/account/${escapeHtml(t.pool)}" target="_blank" rel="noopener">${escapeHtml(VENUE[t.venue] ?? t.venue)} ${escapeHtml(shortAddr(t.pool))}</a>`
+            : progressBar(t.progress_pct)}</b></div>
         <div><label>Score</label><b class="num">${t.score ?? '—'}</b></div>
         <div><label>Created</label><b class="num">${fmtAge(t.created_at)} ago</b></div>
       </div>`;
@@ -94,12 +103,23 @@ export function renderToken(root, mint, feed) {
     volume.setData(data.map((c) => ({ time: c.time, value: fromBaseUnits(c.volume_quote, 9), color: Number(c.close) >= Number(c.open) ? '#16c78466' : '#ea394366' })));
     lastBar = data.length ? { ...data[data.length - 1], volume_sol: fromBaseUnits(data[data.length - 1].volume_quote, 9) } : null;
     root.querySelector('#candle-count').textContent = `${data.length} candles`;
+    markGraduation(data);
     chart.timeScale().fitContent();
+  }
+
+  let shown = [];
+  /** Puts the graduation marker on the candle that holds it (once both the token and its candles are loaded). */
+  function markGraduation(data = shown) {
+    shown = data;
+    if (!graduation || shown.length === 0) return markers.setMarkers([]);
+    const bucket = graduation.time - (graduation.time % TF_SECONDS[tf]);
+    const bar = shown.find((c) => c.time >= bucket) ?? shown[shown.length - 1];
+    markers.setMarkers([{ time: bar.time, position: 'aboveBar', color: '#f5b400', shape: 'arrowDown', text: `graduated → ${graduation.venue ?? 'AMM'}` }]);
   }
 
   async function loadTrades() {
     const { data } = await api(`/tokens/${mint}/trades?limit=50`);
-    root.querySelector('#trades tbody').innerHTML = data.map((t) => tradeRow(t, decimals)).join('') || '<tr><td colspan="7" class="muted">no trades</td></tr>';
+    root.querySelector('#trades tbody').innerHTML = data.map((t) => tradeRow(t, decimals)).join('') || '<tr><td colspan="8" class="muted">no trades</td></tr>';
   }
 
   async function loadScore() {

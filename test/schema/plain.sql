@@ -79,6 +79,27 @@ CREATE TABLE job_runs (
     CONSTRAINT job_runs_pkey PRIMARY KEY (job)
 );
 
+CREATE TABLE liquidity_events (
+    signature text NOT NULL,
+    ix_index integer NOT NULL,
+    inner_ix_index integer NOT NULL,
+    block_time timestamp with time zone NOT NULL,
+    slot bigint NOT NULL,
+    pool text NOT NULL,
+    token_id uuid NOT NULL,
+    kind text NOT NULL,
+    user_address text NOT NULL,
+    base_amount numeric(20,0) NOT NULL,
+    quote_amount numeric(20,0) NOT NULL,
+    lp_amount numeric(20,0),
+    base_reserves numeric(20,0),
+    quote_reserves numeric(20,0),
+    CONSTRAINT liquidity_events_kind_check CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdraw'::text]))),
+    CONSTRAINT liquidity_events_pkey PRIMARY KEY (signature, ix_index, inner_ix_index),
+    CONSTRAINT liquidity_events_token_id_fkey FOREIGN KEY (token_id) REFERENCES tokens(id)
+);
+CREATE INDEX idx_liquidity_events_pool_slot ON public.liquidity_events USING btree (pool, slot DESC);
+
 CREATE TABLE pools (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     pool_address text NOT NULL,
@@ -322,4 +343,5 @@ FUNCTION megatron_text_union(text[],text[]);
 FUNCTION megatron_trade_seq(timestamp with time zone,bigint,integer,integer,text);
 FUNCTION megatron_ui_amount(numeric,integer);
 AGGREGATE megatron_union_agg(text[]);
+FUNCTION megatron_venue(text);
 FUNCTION prune_holder_snapshots(interval);

@@ -15,6 +15,8 @@ export interface TradeRow {
   sol_amount: string;
   token_amount: string;
   price: string;
+  pool: string;
+  venue: string;
 }
 
 /**
@@ -22,9 +24,10 @@ export interface TradeRow {
  * The `block_time <= $3` bound lets the index range-scan; the row comparison breaks ties exactly.
  */
 export const TRADES_PAGE = `
-  SELECT signature, ix_index, inner_ix_index, slot, block_time, type AS side, user_address,
-         sol_amount::text, token_amount::text, price_per_token::text AS price
-  FROM transactions
+  SELECT x.signature, x.ix_index, x.inner_ix_index, x.slot, x.block_time, x.type AS side, x.user_address,
+         x.sol_amount::text, x.token_amount::text, x.price_per_token::text AS price, x.pool,
+         COALESCE((SELECT megatron_venue(p.pool_type) FROM pools p WHERE p.pool_address = x.pool), 'curve') AS venue
+  FROM transactions x
   WHERE token_id = $1
     AND ($2::text IS NULL OR type = $2)
     AND ($3::timestamptz IS NULL OR (block_time <= $3

@@ -22,11 +22,21 @@ const CURVE_POOL = `LEFT JOIN LATERAL (
     WHERE p.token_id = t.id ORDER BY (p.pool_type IN ('bonding_curve', 'launchlab')) DESC, p.created_at LIMIT 1
   ) cp ON true`;
 
+/**
+ * The pool token `t` trades on now: of the pools not migrated away from, the one traded last (an AMM pool
+ * just created by the migration, before its first trade, wins over the migrated curve).
+ */
+const CURRENT_POOL = `LEFT JOIN LATERAL (
+    SELECT pool_address, megatron_venue(pool_type) AS venue, COALESCE(latest_price, initial_price) AS price FROM pools p
+    WHERE p.token_id = t.id ORDER BY (p.status = 'migrated'), p.last_slot DESC NULLS LAST, p.created_at DESC LIMIT 1
+  ) np ON true`;
+
 /** Columns of a TokenSummary for rows `t` (tokens); 24 h figures come from the trades index by (token_id, block_time). */
 const summaryColumns = (s: Schema) => `
   t.mint_address AS mint, t.name, t.symbol, t.platform, t.creator_address AS creator,
   COALESCE(t.creation_timestamp, t.created_at) AS created_at, t.is_graduated AS graduated, t.graduation_timestamp AS graduated_at,
-  cp.latest_price::text AS price_sol, cp.bonding_curve_progress::text AS progress_pct,
+  COALESCE(np.price, cp.latest_price)::text AS price_sol, cp.bonding_curve_progress::text AS progress_pct,
+  np.venue, np.pool_address AS pool,
   v.volume::text AS volume_24h_sol, v.trades AS trades_24h, ${latestScore(s)} AS score`;
 
 /** A token's trades of the last 24 hours (`x`), read through the (token_id, block_time) index. */
@@ -51,6 +61,8 @@ export interface TokenSummaryRow {
   volume_24h_sol: string;
   trades_24h: number;
   score: number | null;
+  venue: string | null;
+  pool: string | null;
   /** The sort key of the row, as text (for the next cursor). */
   sort_key?: string | null;
 }
@@ -90,13 +102,13 @@ export function tokenPageSql(sort: TokenSort, s: Schema): string {
       LIMIT $5
     )
     SELECT ${summaryColumns(s)}, a.sort_key::text AS sort_key
-    FROM after a JOIN tokens t ON t.id = a.id ${CURVE_POOL} ${VOLUME_24H}
+    FROM after a JOIN tokens t ON t.id = a.id ${CURVE_POOL} ${CURRENT_POOL} ${VOLUME_24H}
     ORDER BY a.sort_key DESC, a.mint_address DESC`;
 }
 
 /** Summaries of the given mints ($1 text[]), any order. */
 export const tokensByMintSql = (s: Schema) => `
-  SELECT ${summaryColumns(s)} FROM tokens t ${CURVE_POOL} ${VOLUME_24H} WHERE t.mint_address = ANY($1::text[])`;
+  SELECT ${summaryColumns(s)} FROM tokens t ${CURVE_POOL} ${CURRENT_POOL} ${VOLUME_24H} WHERE t.mint_address = ANY($1::text[])`;
 
 export interface TokenDetailRow extends TokenSummaryRow {
   id: string;
@@ -110,12 +122,17 @@ export interface TokenDetailRow extends TokenSummaryRow {
 /** One token by mint ($1). */
 export const tokenDetailSql = (s: Schema) => `
   SELECT t.id, t.uri, t.decimals, t.initial_supply::text AS supply, t.creation_signature, t.graduation_signature, ${summaryColumns(s)}
-  FROM tokens t ${CURVE_POOL} ${VOLUME_24H} WHERE t.mint_address = $1`;
+  FROM tokens t ${CURVE_POOL} ${CURRENT_POOL} ${VOLUME_24H} WHERE t.mint_address = $1`;
 
 export interface PoolRow {
   address: string;
+  venue: 'curve' | 'pumpswap' | 'raydium_cpmm' | 'raydium_amm_v4';
   quote_mint: string;
   status: string | null;
+  lp_mint: string | null;
+  migrated_to_pool: string | null;
+  price_sol: string | null;
+  last_slot: string | null;
   virtual_sol_reserves: string | null;
   virtual_token_reserves: string | null;
   real_sol_reserves: string | null;
@@ -125,7 +142,9 @@ export interface PoolRow {
 
 /** Pools of a token id ($1), oldest first. */
 export const POOLS_OF_TOKEN = `
-  SELECT pool_address AS address, quote_mint, status, virtual_sol_reserves::text, virtual_token_reserves::text,
+  SELECT pool_address AS address, megatron_venue(pool_type) AS venue, quote_mint, status, lp_mint, migrated_to_pool,
+         COALESCE(latest_price, initial_price)::text AS price_sol, last_slot::text AS last_slot,
+         virtual_sol_reserves::text, virtual_token_reserves::text,
          real_sol_reserves::text, real_token_reserves::text, bonding_curve_progress::text AS progress_pct
   FROM pools WHERE token_id = $1 ORDER BY created_at`;
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { EventWriter } from '../../../src/db/writer.ts';
 import { forEachDbTarget, openTestDb, type TestDb } from '../../helpers/db.ts';
+import { key, migrated, signature, tokenCreated, trade } from '../../integration/db/fixtures.ts';
 import { startApi, type ApiHarness } from './harness.ts';
 
 /** The API end to end on every database target: real rows written by the storage writers, real Redis cache. */
@@ -143,6 +145,35 @@ forEachDbTarget((target) => {
     const metrics = await get('/metrics');
     assert.equal(metrics.status, 200);
     assert.match(metrics.body, /megatron_api_requests_total\{route="\/tokens\/:mint",method="GET",status="200"\}/);
+  });
+
+  // After the tests that count every token and trade of the shared market.
+  test('a graduated token: /tokens/:mint says where it trades now, its pools and trades carry the venue', async () => {
+    const [mint, curve, amm] = [key(), key(), key()];
+    const t0 = Math.floor(Date.now() / 1000) - 600;
+    const migrateSig = signature();
+    await new EventWriter(db).transaction((w) => w.writeEvents([
+      tokenCreated({ mint, bondingCurve: curve, blockTime: t0, slot: 10 }),
+      trade({ mint, pool: curve, blockTime: t0 + 1, slot: 11, priceSol: '0.00000004' }),
+      migrated({ mint, pool: curve, newPool: amm, signature: migrateSig, blockTime: t0 + 60, slot: 12 }),
+      {
+        type: 'amm_pool_created', program: 'pumpfun', venue: 'pumpswap', pool: amm, mint, quoteMint: 'So11111111111111111111111111111111111111112',
+        lpMint: key(), creator: key(), baseAmount: 206_900_000_000_000n, quoteAmount: 84_990_359_056n, baseDecimals: 6, quoteDecimals: 9,
+        baseVault: key(), quoteVault: key(), ixName: 'create_pool', signature: migrateSig, slot: 12, blockTime: t0 + 60, ixIndex: 0, innerIxIndex: 3,
+      },
+    ]));
+    // Migrated, no AMM trade yet: it trades on the new pool already (priced by its initial liquidity).
+    const before = (await get(`/tokens/${mint}`)).body;
+    assert.deepEqual([before.graduated, before.venue, before.pool], [true, 'pumpswap', amm]);
+    assert.deepEqual(before.pools.map((p: { venue: string; address: string; migrated_to_pool: string | null }) => [p.venue, p.address, p.migrated_to_pool]), [['curve', curve, amm], ['pumpswap', amm, null]]);
+    await new EventWriter(db).transaction((w) => w.writeEvents([trade({ mint, venue: 'pumpswap', pool: amm, blockTime: t0 + 120, slot: 13, progressPct: null, priceSol: '0.00000041' })]));
+    await new Promise((r) => setTimeout(r, 1100)); // the API memoizes a token for a second
+    const now = (await get(`/tokens/${mint}`)).body;
+    assert.deepEqual([now.venue, now.pool, now.price_sol], ['pumpswap', amm, '0.00000041']);
+    const trades = (await get(`/tokens/${mint}/trades?limit=10`)).body.data;
+    assert.deepEqual(trades.map((t: { venue: string; pool: string }) => [t.venue, t.pool]), [['pumpswap', amm], ['curve', curve]]);
+    const listed = (await get('/tokens?graduated=true&limit=200')).body.data.find((t: { mint: string }) => t.mint === mint);
+    assert.equal(listed.venue, 'pumpswap');
   });
 
   test('unknown mints are 404 JSON on every per-token route', async () => {
