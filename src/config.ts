@@ -38,6 +38,7 @@ const schema = z.object({
   RPC_REQUESTS_PER_SECOND: intFromEnv(1, 100_000).default(40),
   RPC_CONCURRENCY: intFromEnv(1, 1000).default(8),
   RPC_RECONCILE_MS: intFromEnv(0, 86_400_000).default(15_000),
+  AMM_POOLS_MAX: intFromEnv(0, 100_000).default(200),
   ENRICH_INTERVAL_MS: intFromEnv(0, 86_400_000).default(10_000),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: intFromEnv(0, 65535).default(8080),
@@ -73,6 +74,8 @@ export interface Config {
   rpcConcurrency: number;
   /** How often the rpc source re-lists signatures to catch missed notifications; 0 disables. */
   rpcReconcileMs: number;
+  /** Most AMM pools of tracked tokens the live sources follow (newest graduations first); 0 = none. */
+  ammPoolsMax: number;
   /** How often `run` fills in tokens first seen through a trade (needs SOLANA_RPC_URL); 0 disables. */
   enrichIntervalMs: number;
   apiHost: string;
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rpcRequestsPerSecond: e.RPC_REQUESTS_PER_SECOND,
     rpcConcurrency: e.RPC_CONCURRENCY,
     rpcReconcileMs: e.RPC_RECONCILE_MS,
+    ammPoolsMax: e.AMM_POOLS_MAX,
     enrichIntervalMs: e.ENRICH_INTERVAL_MS,
     apiHost: e.API_HOST,
     apiPort: e.API_PORT,

@@ -13,13 +13,15 @@ import { createLiveFeed } from '../feed/live-feed.ts';
 import type { DecodedSource } from '../pipeline/decode.ts';
 import { ThreadedSource } from '../pipeline/decode-thread.ts';
 import { enrichmentJob } from '../pipeline/enrich.ts';
-import { cachePricesHook, liveFeedHook } from '../pipeline/hooks.ts';
+import { cachePricesHook, liveFeedHook, trackPoolsHook, type AfterCommitHook } from '../pipeline/hooks.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import { onlyProgram, PROGRAM_IDS } from '../pipeline/programs.ts';
 import { startStatusLine, type PipelineStats } from '../pipeline/status.ts';
 import { ReplaySource } from '../sources/replay/index.ts';
 import { createRpcSource, withRpcGapBackfill } from '../sources/rpc/index.ts';
+import { TrackedAddresses } from '../sources/tracked.ts';
 import type { TransactionSource } from '../sources/types.ts';
+import { trackedAmmPools } from '../db/amm.ts';
 import { createYellowstoneSource } from '../sources/yellowstone/index.ts';
 import { startScheduler, type Job } from '../jobs/scheduler.ts';
 import { addSimulateOptions, parseSimulateFlags, type SimulateFlags } from './simulate.ts';
@@ -49,6 +51,8 @@ export interface BuiltSource {
   source: TransactionSource | DecodedSource;
   /** One line for the banner (URLs redacted). */
   description: string;
+  /** Live sources: the AMM pools of tracked tokens they follow beside the programs (filled from the database on start). */
+  tracked?: { addresses: TrackedAddresses; platforms: string[] };
 }
 
 /**
@@ -72,7 +76,9 @@ export function buildSource(kind: SourceKind, config: Config, flags: IndexerFlag
     }
     case 'rpc': {
       if (!config.solanaRpcUrl || !config.solanaWsUrl) throw new UsageError('the rpc source needs SOLANA_RPC_URL and SOLANA_WS_URL');
+      const tracked = trackedFor(config, programs);
       const source = createRpcSource({
+        tracked: tracked?.addresses,
         name: `rpc${suffix}`,
         httpUrl: config.solanaRpcUrl,
         wsUrl: config.solanaWsUrl,
@@ -82,19 +88,21 @@ export function buildSource(kind: SourceKind, config: Config, flags: IndexerFlag
         concurrency: config.rpcConcurrency,
         reconcileIntervalMs: config.rpcReconcileMs,
       });
-      return { source, description: `rpc ${redactUrl(config.solanaRpcUrl)} + ${redactUrl(config.solanaWsUrl)} (${config.commitment})` };
+      return { source, tracked, description: `rpc ${redactUrl(config.solanaRpcUrl)} + ${redactUrl(config.solanaWsUrl)} (${config.commitment})${ammNote(tracked)}` };
     }
     case 'yellowstone': {
       if (!config.yellowstoneUrl) throw new UsageError('the yellowstone source needs YELLOWSTONE_URL');
+      const tracked = trackedFor(config, programs);
       const source = createYellowstoneSource({
+        tracked: tracked?.addresses,
         name: `yellowstone${suffix}`,
         endpoint: config.yellowstoneUrl,
         token: config.yellowstoneToken,
         programs,
         commitment: config.commitment,
       });
-      const description = `yellowstone ${redactUrl(config.yellowstoneUrl)} (${config.commitment})`;
-      if (!config.solanaRpcUrl) return { source, description: `${description}; gaps the server cannot replay are only reported (set SOLANA_RPC_URL to backfill them)` };
+      const description = `yellowstone ${redactUrl(config.yellowstoneUrl)} (${config.commitment})${ammNote(tracked)}`;
+      if (!config.solanaRpcUrl) return { source, tracked, description: `${description}; gaps the server cannot replay are only reported (set SOLANA_RPC_URL to backfill them)` };
       // A hole the server cannot replay (no from_slot, replay window passed, skipped blocks) is filled over RPC.
       const filled = withRpcGapBackfill(source, {
         httpUrl: config.solanaRpcUrl,
@@ -103,10 +111,19 @@ export function buildSource(kind: SourceKind, config: Config, flags: IndexerFlag
         requestsPerSecond: config.rpcRequestsPerSecond,
         concurrency: config.rpcConcurrency,
       });
-      return { source: filled, description: `${description}; gaps backfilled over RPC ${redactUrl(config.solanaRpcUrl)}` };
+      return { source: filled, tracked, description: `${description}; gaps backfilled over RPC ${redactUrl(config.solanaRpcUrl)}` };
     }
   }
 }
+
+/** The launchpad platforms of `programs` (PumpSwap pools follow pump.fun, Raydium pools LaunchLab). */
+function trackedFor(config: Config, programs: readonly string[]): BuiltSource['tracked'] {
+  if (config.ammPoolsMax === 0) return undefined;
+  const platforms = Object.entries(PROGRAM_IDS).filter(([, id]) => programs.includes(id)).map(([p]) => p);
+  return platforms.length > 0 ? { addresses: new TrackedAddresses(config.ammPoolsMax), platforms } : undefined;
+}
+
+const ammNote = (t: BuiltSource['tracked']): string => (t ? `, plus the AMM pools of tracked tokens (up to ${t.addresses.max}, AMM_POOLS_MAX)` : '');
 
 export interface IndexerOptions {
   built: BuiltSource;
@@ -171,13 +188,20 @@ export async function runIndexer(config: Config, opts: IndexerOptions): Promise<
       const scheduler = startScheduler(db, { extraJobs: jobs, lifecycle: config.lifecycle, tickMs: 5_000 });
       stopJobs = () => scheduler.stop();
     }
+    const hooks: AfterCommitHook[] = [cachePricesHook(db, cache), liveFeedHook(feed)];
+    const tracked = opts.built.tracked;
+    if (tracked) {
+      // Before the source starts: it subscribes to these pools, and to each one a committed migration adds.
+      tracked.addresses.add(await trackedAmmPools(db, tracked.platforms, tracked.addresses.max));
+      hooks.push(trackPoolsHook(tracked.addresses));
+    }
     const pipeline = new Pipeline({
       source: opts.built.source,
       db,
       checkpointName: opts.checkpointName,
       maxBatchRows: config.batchMaxRows,
       maxBatchWaitMs: config.batchMaxWaitMs,
-      hooks: [cachePricesHook(db, cache), liveFeedHook(feed)],
+      hooks,
       signal: abort.signal,
     });
     if (opts.status) stopStatus = startStatusLine(pipeline.checkpointName, pipeline.stats, (line, text) => log().info({ status: line }, text));

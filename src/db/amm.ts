@@ -1,4 +1,5 @@
 import type { AmmPoolCreatedEvent, LaunchpadEvent, LiquidityEvent } from '../core/events.ts';
+import type { Queryable } from './types.ts';
 
 /**
  * Writes of a token's second life on an AMM (PumpSwap, Raydium CPMM / AMM v4): pool rows from pool
@@ -45,7 +46,7 @@ export async function upsertAmmPools(run: JsonRun, events: readonly AmmPoolCreat
     byPool.set(e.pool, {
       pool: e.pool, token_id: tokenId(e.mint), mint: e.mint, quote_mint: e.quoteMint, platform: e.program, pool_type: e.venue,
       lp_mint: e.lpMint, creator: e.creator, base: e.baseAmount?.toString() ?? null, quote: e.quoteAmount?.toString() ?? null,
-      base_decimals: e.baseDecimals, quote_decimals: e.quoteDecimals, base_vault: e.baseVault, quote_vault: e.quoteVault,
+      base_decimals: e.baseDecimals, quote_decimals: e.quoteDecimals, base_vault: e.baseVault, quote_vault: e.quoteVault, slot: e.slot,
     });
   }
   if (byPool.size === 0) return [];
@@ -56,14 +57,15 @@ export async function upsertAmmPools(run: JsonRun, events: readonly AmmPoolCreat
 const UPSERT_AMM_POOLS_SQL = `
   INSERT INTO pools (pool_address, token_id, base_mint, quote_mint, platform, pool_type, lp_mint, creator_address,
                      initial_base_liquidity, initial_quote_liquidity, initial_price, base_vault, quote_vault,
-                     virtual_sol_reserves, virtual_token_reserves, real_sol_reserves, real_token_reserves)
+                     virtual_sol_reserves, virtual_token_reserves, real_sol_reserves, real_token_reserves, created_slot)
   SELECT pool, token_id, mint, quote_mint, platform, pool_type, lp_mint, creator, base, quote,
          quote / NULLIF(base, 0) * (10::numeric ^ (base_decimals - quote_decimals)), base_vault, quote_vault,
-         quote, base, quote, base
+         quote, base, quote, base, slot
   FROM json_to_recordset($1::json) AS x(pool text, token_id uuid, mint text, quote_mint text, platform text, pool_type text,
                                         lp_mint text, creator text, base numeric, quote numeric, base_decimals int,
-                                        quote_decimals int, base_vault text, quote_vault text)
+                                        quote_decimals int, base_vault text, quote_vault text, slot bigint)
   ON CONFLICT (pool_address) DO UPDATE SET
+    created_slot = LEAST(pools.created_slot, EXCLUDED.created_slot),
     lp_mint = COALESCE(pools.lp_mint, EXCLUDED.lp_mint),
     creator_address = COALESCE(pools.creator_address, EXCLUDED.creator_address),
     initial_base_liquidity = COALESCE(pools.initial_base_liquidity, EXCLUDED.initial_base_liquidity),
@@ -116,3 +118,28 @@ const APPLY_LIQUIDITY_SQL = `
     last_slot = x.slot, last_signature = x.signature, updated_at = now()
   FROM json_to_recordset($1::json) AS x(pool text, slot bigint, signature text, base_reserves numeric, quote_reserves numeric)
   WHERE p.pool_address = x.pool AND (p.last_slot IS NULL OR x.slot >= p.last_slot)`;
+
+/**
+ * The AMM pools live sources follow: the newest `limit` of tracked tokens on the given platforms, with the
+ * slot each was created in (its graduation).
+ */
+export async function trackedAmmPools(q: Queryable, platforms: readonly string[], limit: number): Promise<Array<[pool: string, createdSlot: number]>> {
+  const { rows } = await q.query<{ pool_address: string; created_slot: string | null }>(
+    `SELECT pool_address, created_slot::text FROM pools
+     WHERE megatron_venue(pool_type) <> 'curve' AND platform = ANY($1::text[])
+     ORDER BY created_slot DESC NULLS LAST, created_at DESC LIMIT $2`,
+    [platforms, limit],
+  );
+  // Oldest first, as they were created: the followed set drops its oldest members first when it is full.
+  return rows.map((r): [string, number] => [r.pool_address, r.created_slot === null ? 0 : Number(r.created_slot)]).reverse();
+}
+
+/** The AMM pools a batch's events name (migrations and pool creations of tracked tokens), with their slot. */
+export function ammPoolsOf(events: readonly LaunchpadEvent[]): Array<[pool: string, slot: number]> {
+  const out: Array<[string, number]> = [];
+  for (const e of events) {
+    if (e.type === 'migrated') out.push([e.newPool, e.slot]);
+    else if (e.type === 'amm_pool_created') out.push([e.pool, e.slot]);
+  }
+  return out;
+}

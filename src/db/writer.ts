@@ -483,7 +483,7 @@ export class TxWriter {
       if (!ammPools.has(e.newPool)) {
         ammPools.set(e.newPool, {
           pool: e.newPool, token_id: this.cachedTokenId(e.mint)!, mint: e.mint, quote_mint: e.quoteMint, platform: e.program,
-          pool_type: e.target, lp_mint: e.lpMint, base: num(e.baseAmount), quote: num(e.quoteAmount),
+          pool_type: e.target, lp_mint: e.lpMint, base: num(e.baseAmount), quote: num(e.quoteAmount), slot: e.slot,
         });
       }
     }
@@ -512,11 +512,12 @@ export class TxWriter {
     if (ammPools.size === 0) return;
     await this.perJsonChunk(
       `INSERT INTO pools (pool_address, token_id, base_mint, quote_mint, platform, pool_type, lp_mint,
-                          initial_base_liquidity, initial_quote_liquidity)
-       SELECT pool, token_id, mint, quote_mint, platform, pool_type, lp_mint, base, quote
+                          initial_base_liquidity, initial_quote_liquidity, created_slot)
+       SELECT pool, token_id, mint, quote_mint, platform, pool_type, lp_mint, base, quote, slot
        FROM json_to_recordset($1::json) AS x(pool text, token_id uuid, mint text, quote_mint text, platform text, pool_type text,
-                                             lp_mint text, base numeric, quote numeric)
+                                             lp_mint text, base numeric, quote numeric, slot bigint)
        ON CONFLICT (pool_address) DO UPDATE SET
+         created_slot = LEAST(pools.created_slot, EXCLUDED.created_slot),
          lp_mint = COALESCE(pools.lp_mint, EXCLUDED.lp_mint),
          initial_base_liquidity = COALESCE(pools.initial_base_liquidity, EXCLUDED.initial_base_liquidity),
          initial_quote_liquidity = COALESCE(pools.initial_quote_liquidity, EXCLUDED.initial_quote_liquidity),

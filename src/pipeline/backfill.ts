@@ -9,6 +9,8 @@ export interface BackfillOptions extends Partial<RpcReaderSettings> {
   httpUrl: string;
   /** Program id whose history is listed. */
   program: string;
+  /** More addresses listed the same way, merged (each signature once): the AMM pools of tracked tokens. */
+  addresses?: string[];
   /** Start after this signature (exclusive) … */
   fromSignature?: string;
   /** … or at this unix time (inclusive). One of the two is required. */
@@ -50,14 +52,26 @@ export class BackfillSource implements TransactionSource {
     }
   }
 
-  /** Signatures after the start point, oldest first (failed transactions left out: they carry no events). */
+  /**
+   * Signatures after the start point, oldest first (failed transactions left out: they carry no events). The
+   * other addresses stop at the program's start: `--since`'s time, or the slot of `--from`'s signature.
+   */
   private async list(signal: AbortSignal): Promise<SignatureInfo[]> {
     const { sinceUnix } = this.opts;
-    const listed = await this.history.signatures(
-      this.opts.program,
-      { until: this.opts.fromSignature, stopAt: (s) => sinceUnix !== undefined && s.blockTime != null && s.blockTime < sinceUnix },
-      signal,
-    );
-    return listed.filter((s) => s.err === null).reverse();
+    const beforeStart = (s: SignatureInfo) => sinceUnix !== undefined && s.blockTime != null && s.blockTime < sinceUnix;
+    const listed = await this.history.signatures(this.opts.program, { until: this.opts.fromSignature, stopAt: beforeStart }, signal);
+    const found = new Map<string, SignatureInfo>();
+    for (const s of listed) if (s.err === null) found.set(s.signature, s);
+    const addresses = this.opts.addresses ?? [];
+    if (addresses.length > 0) {
+      // With --from, the program's oldest listed slot is where the others start (nothing listed: nothing newer).
+      const fromSlot = this.opts.fromSignature === undefined ? null : (listed.at(-1)?.slot ?? Infinity);
+      for (const address of addresses) {
+        const more = await this.history.signatures(address, { stopAt: (s) => beforeStart(s) || (fromSlot !== null && s.slot < fromSlot) }, signal);
+        for (const s of more) if (s.err === null) found.set(s.signature, s);
+      }
+    }
+    // Newest-first lists merged: oldest first by slot, a slot's own order kept (listed order reversed).
+    return [...found.values()].reverse().sort((a, b) => a.slot - b.slot);
   }
 }

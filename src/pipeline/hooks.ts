@@ -3,6 +3,8 @@ import { cachePricesAfterCommit } from '../cache/sync.ts';
 import type { Queryable } from '../db/types.ts';
 import type { LiveFeed } from '../feed/live-feed.ts';
 import type { CommittedBatch } from './commit.ts';
+import { ammPoolsOf } from '../db/amm.ts';
+import type { TrackedAddresses } from '../sources/tracked.ts';
 
 /**
  * Runs after a batch committed. Hooks see only committed data, run in commit order in the background
@@ -32,4 +34,12 @@ export function cachePricesHook(db: Queryable, cache: Cache): AfterCommitHook {
 /** The batch's launches, trades and graduations to the live feed (API `/stream`). */
 export function liveFeedHook(feed: LiveFeed): AfterCommitHook {
   return { name: 'live_feed', run: (batch) => feed.publish(batch.events) };
+}
+
+/**
+ * Live sources follow the AMM pools tracked tokens graduate to: a committed migration (or pool creation)
+ * adds its pool to the followed set (src/sources/tracked.ts), which resubscribes the source.
+ */
+export function trackPoolsHook(tracked: TrackedAddresses): AfterCommitHook {
+  return { name: 'track_amm_pools', run: async (batch) => void tracked.add(ammPoolsOf(batch.events)) };
 }

@@ -26,6 +26,11 @@ export type SourceItem =
       /** True once the source backfilled the gap itself (RPC); false when the gap is only reported. */
       backfilled: boolean;
       reason: string;
+      /**
+       * The addresses whose history the gap concerns, when not the source's programs: an AMM pool the source
+       * starts following, whose trades since its creation the stream did not carry.
+       */
+      addresses?: string[];
     }
   | {
       /** A record the source received but could not normalize (replay files): the pipeline quarantines it. */

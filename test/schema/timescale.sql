@@ -128,6 +128,7 @@ CREATE TABLE pools (
     status text DEFAULT 'active'::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_slot bigint,
     CONSTRAINT pools_pkey PRIMARY KEY (id),
     CONSTRAINT pools_platform_check CHECK ((platform = ANY (ARRAY['pumpfun'::text, 'launchlab'::text]))),
     CONSTRAINT pools_pool_address_key UNIQUE (pool_address),

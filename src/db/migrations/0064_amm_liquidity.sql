@@ -23,6 +23,10 @@ CREATE TABLE liquidity_events (
 
 CREATE INDEX idx_liquidity_events_pool_slot ON liquidity_events (pool, slot DESC);
 
+-- The slot an AMM pool was created in: live sources follow the pools of tracked tokens and list each one's
+-- history from there (src/sources/tracked.ts).
+ALTER TABLE pools ADD COLUMN created_slot BIGINT;
+
 -- Where a trade happened, from its pool's type: the launchpad's curve, or the AMM it graduated to.
 CREATE FUNCTION megatron_venue(pool_type TEXT) RETURNS TEXT
 LANGUAGE sql IMMUTABLE PARALLEL SAFE

@@ -147,11 +147,14 @@ export class RpcGapBackfill implements TransactionSource {
     }
   }
 
-  /** Signatures of every program with lastSlotBefore < slot ≤ firstSlotAfter, slot order, each once. */
+  /**
+   * Signatures of every program (or of the gap's own addresses: a newly followed AMM pool) with
+   * lastSlotBefore < slot ≤ firstSlotAfter, slot order, each once.
+   */
   private async list(gap: Gap & { lastSlotBefore: number }, signal: AbortSignal): Promise<SignatureInfo[]> {
     await this.reachSlot(gap.firstSlotAfter, signal);
     const found = new Map<string, SignatureInfo>();
-    for (const program of this.o.programs) {
+    for (const program of gap.addresses ?? this.o.programs) {
       const listed = await this.history.signatures(program, { stopAt: (s) => s.slot <= gap.lastSlotBefore }, signal);
       for (const s of listed) {
         if (s.slot <= gap.firstSlotAfter && (this.o.includeFailed || s.err === null)) found.set(s.signature, s);

@@ -18,6 +18,7 @@ import { redactUrl } from '../../core/redact.ts';
 import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from '../backoff.ts';
 import { BoundedQueue } from '../queue.ts';
 import { RecentSet } from '../recent.ts';
+import { historyFrom, type TrackedAddresses } from '../tracked.ts';
 import type { Checkpoint, SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
 import { fetchedItem, openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo, type Unreadable } from './history.ts';
 import type { JsonRpcHttpClient } from './http.ts';
@@ -36,6 +37,11 @@ export interface RpcSourceOptions extends Partial<RpcReaderSettings> {
   wsUrl: string;
   /** Program ids to follow: one logsSubscribe each, one merged, deduplicated stream. */
   programs: string[];
+  /**
+   * AMM pools of tracked tokens, followed like the programs (one logsSubscribe and one signature history
+   * each). A pool added while running resubscribes the socket and lists its history from its creation.
+   */
+  tracked?: TrackedAddresses;
   /** logsSubscribe commitment; getTransaction uses `confirmed` when this is `processed` (it rejects processed). Default confirmed. */
   commitment?: Commitment;
   /** Also yield failed transactions. Default false (they carry no launchpad events). */
@@ -111,6 +117,8 @@ class LiveBuffer {
 }
 
 class ConnectionLost extends Error {}
+/** The followed addresses changed: reconnect at once with the new subscriptions (not a failure). */
+class Resubscribe extends Error {}
 
 export class RpcSource implements TransactionSource {
   readonly name: string;
@@ -118,7 +126,8 @@ export class RpcSource implements TransactionSource {
   readonly stats = { reconnects: 0, gaps: 0, queueHighWater: 0, emitted: 0 };
   private readonly http: JsonRpcHttpClient;
   private readonly history: RpcHistory;
-  private readonly o: Required<Omit<RpcSourceOptions, 'name' | 'backoff'>> & { backoff: BackoffOptions };
+  private readonly o: Required<Omit<RpcSourceOptions, 'name' | 'backoff' | 'tracked'>> & { backoff: BackoffOptions };
+  private readonly tracked: TrackedAddresses | undefined;
 
   constructor(opts: RpcSourceOptions) {
     if (opts.programs.length === 0) throw new RangeError('rpc source needs at least one program');
@@ -135,8 +144,14 @@ export class RpcSource implements TransactionSource {
       backoff: DEFAULT_BACKOFF,
       ...opts,
     };
+    this.tracked = opts.tracked;
     this.history = openRpcHistory(opts.httpUrl, this.o, this.getCommitment(), this.name);
     this.http = this.history.http;
+  }
+
+  /** Programs, then the tracked AMM pools. */
+  private addresses(): string[] {
+    return this.tracked ? [...this.o.programs, ...this.tracked.current().keys()] : this.o.programs;
   }
 
   async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
@@ -168,7 +183,10 @@ export class RpcSource implements TransactionSource {
   private async run(queue: BoundedQueue<SourceItem>, checkpoint: Checkpoint | null, signal: AbortSignal): Promise<void> {
     const state = {
       recent: new RecentSet(this.o.dedupeCapacity),
-      watermarks: new Map<string, Watermark>(this.o.programs.map((p) => [p, { signature: checkpoint?.signature ?? null, slot: checkpoint?.slot ?? null, fromCheckpoint: true }])),
+      watermarks: new Map<string, Watermark>([
+        ...this.o.programs.map((p): [string, Watermark] => [p, { signature: checkpoint?.signature ?? null, slot: checkpoint?.slot ?? null, fromCheckpoint: true }]),
+        ...[...(this.tracked?.current() ?? [])].map(([a, since]): [string, Watermark] => [a, { signature: null, slot: historyFrom(since, checkpoint?.slot ?? null), fromCheckpoint: true }]),
+      ]),
       lastSlot: checkpoint?.slot ?? null,
       /** Highest slot a live notification reported: reconcile leaves newer signatures to the live path. */
       liveFrontier: 0,
@@ -177,56 +195,80 @@ export class RpcSource implements TransactionSource {
     };
     const backoff = new Backoff(this.o.backoff);
     let reconnecting = false;
+    /** The last connection ended to follow new addresses: no drop to report, the backfill lists them. */
+    let resubscribed = false;
+    let resubscribe = (): void => {};
+    // A new pool: its history from its creation is listed by the backfill of the next connection.
+    const stopTracking = this.tracked?.onAdded((added) => {
+      for (const [address, since] of added) state.watermarks.set(address, { signature: null, slot: since, fromCheckpoint: true });
+      resubscribe();
+    });
 
-    while (!signal.aborted) {
-      const live = new LiveBuffer(this.o.liveBufferCapacity);
-      // Ends this connection's work (fetches, emits) with it, so nothing of it runs on beside the next one.
-      const connection = new AbortController();
-      const connSignal = AbortSignal.any([signal, connection.signal]);
-      let socket: LogsSocket | undefined;
-      try {
-        socket = await LogsSocket.open({
-          url: this.o.wsUrl,
-          programs: this.o.programs,
-          commitment: this.o.commitment,
-          heartbeatMs: this.o.heartbeatMs,
-          openTimeoutMs: this.o.requestTimeoutMs,
-          onNotification: (n) => live.offer(n),
-        });
-        const lost = socket.closed.then((reason) => {
+    try {
+      while (!signal.aborted) {
+        const live = new LiveBuffer(this.o.liveBufferCapacity);
+        // Ends this connection's work (fetches, emits) with it, so nothing of it runs on beside the next one.
+        const connection = new AbortController();
+        const connSignal = AbortSignal.any([signal, connection.signal]);
+        let socket: LogsSocket | undefined;
+        let resubscribing = false;
+        resubscribe = () => {
+          resubscribing = true;
+          socket?.close();
           connection.abort();
-          throw new ConnectionLost(reason.message);
-        });
-        lost.catch(() => {});
-        const guard = <T>(p: Promise<T>) => Promise.race([p, lost]);
+        };
+        try {
+          socket = await LogsSocket.open({
+            url: this.o.wsUrl,
+            programs: this.addresses(),
+            commitment: this.o.commitment,
+            heartbeatMs: this.o.heartbeatMs,
+            openTimeoutMs: this.o.requestTimeoutMs,
+            onNotification: (n) => live.offer(n),
+          });
+          const lost = socket.closed.then((reason) => {
+            connection.abort();
+            throw resubscribing ? new Resubscribe('following new addresses') : new ConnectionLost(reason.message);
+          });
+          lost.catch(() => {});
+          const guard = <T>(p: Promise<T>) => Promise.race([p, lost]);
 
-        const tip = await guard(this.http.call<number>('getSlot', [{ commitment: this.getCommitment() }], connSignal));
-        if (reconnecting) {
-          await queue.put({ kind: 'gap', lastSlotBefore: state.lastSlot, firstSlotAfter: tip, backfilled: true, reason: 'rpc websocket reconnected' }, signal);
+          const tip = await guard(this.http.call<number>('getSlot', [{ commitment: this.getCommitment() }], connSignal));
+          if (reconnecting && !resubscribed) {
+            await queue.put({ kind: 'gap', lastSlotBefore: state.lastSlot, firstSlotAfter: tip, backfilled: true, reason: 'rpc websocket reconnected' }, signal);
+          }
+          if (state.hasWatermark) {
+            await guard(this.backfill(state, queue, connSignal));
+          } else {
+            // First run without a checkpoint: "now" is where this source starts; the watermark makes later reconnects exact.
+            await guard(this.initWatermarks(state, connSignal));
+          }
+          backoff.reset();
+          reconnecting = true;
+          resubscribed = false;
+          await this.streamLive(state, live, queue, connSignal, guard, lost);
+          // streamLive returns when either signal aborts; a lost connection must still count and back off.
+          if (!signal.aborted) await lost;
+        } catch (err) {
+          if (signal.aborted) break;
+          if (resubscribing) {
+            resubscribed = true;
+            log().info({ source: this.name, addresses: this.addresses().length }, 'rpc source resubscribing: new AMM pools to follow');
+            continue;
+          }
+          reconnecting = true;
+          this.stats.reconnects++;
+          reconnects.inc({ source: this.name });
+          const delay = backoff.next();
+          log().warn({ source: this.name, err: redactUrl(errorMessage(err)), delayMs: delay, url: redactUrl(this.o.wsUrl) }, 'rpc source connection lost, reconnecting');
+          await sleep(delay, signal);
+        } finally {
+          connection.abort();
+          socket?.close();
         }
-        if (state.hasWatermark) {
-          await guard(this.backfill(state, queue, connSignal));
-        } else {
-          // First run without a checkpoint: "now" is where this source starts; the watermark makes later reconnects exact.
-          await guard(this.initWatermarks(state, connSignal));
-        }
-        backoff.reset();
-        reconnecting = true;
-        await this.streamLive(state, live, queue, connSignal, guard, lost);
-        // streamLive returns when either signal aborts; a lost connection must still count and back off.
-        if (!signal.aborted) await lost;
-      } catch (err) {
-        if (signal.aborted) break;
-        reconnecting = true;
-        this.stats.reconnects++;
-        reconnects.inc({ source: this.name });
-        const delay = backoff.next();
-        log().warn({ source: this.name, err: redactUrl(errorMessage(err)), delayMs: delay, url: redactUrl(this.o.wsUrl) }, 'rpc source connection lost, reconnecting');
-        await sleep(delay, signal);
-      } finally {
-        connection.abort();
-        socket?.close();
       }
+    } finally {
+      stopTracking?.();
     }
   }
 
@@ -288,8 +330,10 @@ export class RpcSource implements TransactionSource {
     const suspects = new Set<string>();
     /** Per program, oldest first, the listed signatures the watermark may move over once they are emitted. */
     const settledPrefixes = new Map<string, SignatureInfo[]>();
-    for (const program of this.o.programs) {
-      const listed = await this.signaturesSince(program, state.watermarks.get(program)!, signal);
+    for (const program of this.addresses()) {
+      const mark = state.watermarks.get(program);
+      if (mark === undefined) continue;
+      const listed = await this.signaturesSince(program, mark, signal);
       const prefix: SignatureInfo[] = [];
       settledPrefixes.set(program, prefix);
       let prefixSettled = true;

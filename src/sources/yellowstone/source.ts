@@ -21,6 +21,7 @@ import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from '../backoff
 import { base58Encode, normalizeYellowstoneTransaction } from '../formats/index.ts';
 import { BoundedQueue } from '../queue.ts';
 import { RecentSet } from '../recent.ts';
+import { historyFrom, type TrackedAddresses } from '../tracked.ts';
 import type { Checkpoint, SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
 
 export type YellowstoneCommitment = 'processed' | 'confirmed' | 'finalized';
@@ -35,6 +36,12 @@ export interface YellowstoneSourceOptions {
   token?: string;
   /** Program ids: one subscription, `accountInclude` = any of them. */
   programs: string[];
+  /**
+   * AMM pools of tracked tokens: a second transaction filter (`accountInclude` = the pools). A pool added
+   * while streaming updates the subscription in place (a new SubscribeRequest on the open stream) and is
+   * reported as a gap limited to that pool from its creation slot, which the RPC gap backfill lists.
+   */
+  tracked?: TrackedAddresses;
   /** Default confirmed (the server's own default is processed). */
   commitment?: YellowstoneCommitment;
   /** Also yield failed transactions. Default false. */
@@ -83,7 +90,7 @@ export class YellowstoneSource implements TransactionSource {
   readonly name: string;
   /** Live counters for status lines and tests; `bufferedHighWater` = most items queued + held at once. */
   readonly stats = { reconnects: 0, gaps: 0, emitted: 0, bufferedHighWater: 0, pauses: 0 };
-  private readonly o: Required<Omit<YellowstoneSourceOptions, 'name' | 'token' | 'channelOptions' | 'backoff'>> & Pick<YellowstoneSourceOptions, 'token' | 'channelOptions'> & { backoff: BackoffOptions };
+  private readonly o: Required<Omit<YellowstoneSourceOptions, 'name' | 'token' | 'channelOptions' | 'backoff' | 'tracked'>> & Pick<YellowstoneSourceOptions, 'token' | 'channelOptions' | 'tracked'> & { backoff: BackoffOptions };
   private readonly displayUrl: string;
 
   constructor(opts: YellowstoneSourceOptions) {
@@ -138,6 +145,8 @@ export class YellowstoneSource implements TransactionSource {
       skipThrough: checkpoint?.signature ? { slot: checkpoint.slot, signature: checkpoint.signature } : null,
       /** A hole already resubscribed for once: if replay cannot fill it either, report and move on. */
       retriedHole: null as number | null,
+      /** The recently created tracked pools were listed again once (first connection). */
+      trackedReplayed: false,
     };
     const backoff = new Backoff(this.o.backoff);
     while (!signal.aborted) {
@@ -158,7 +167,7 @@ export class YellowstoneSource implements TransactionSource {
 
   /** One subscription, from connect to failure. Never returns normally except on abort. */
   private async connection(
-    state: { recent: RecentSet; lastComplete: number | null; skipThrough: { slot: number; signature: string } | null; retriedHole: number | null },
+    state: { recent: RecentSet; lastComplete: number | null; skipThrough: { slot: number; signature: string } | null; retriedHole: number | null; trackedReplayed: boolean },
     queue: BoundedQueue<SourceItem>,
     signal: AbortSignal,
     flow: { onTaken: () => void },
@@ -183,27 +192,26 @@ export class YellowstoneSource implements TransactionSource {
       } else fromSlot = resumeSlot;
     }
 
-    const request: SubscribeRequest = {
-      accounts: {},
-      slots: {},
-      transactions: {
-        launchpads: {
-          vote: false,
-          ...(this.o.includeFailed ? {} : { failed: false }),
-          accountInclude: this.o.programs,
-          accountExclude: [],
-          accountRequired: [],
-        },
-      },
-      transactionsStatus: {},
-      blocks: {},
-      blocksMeta: { blocks: {} },
-      entry: {},
-      accountsDataSlice: [],
-      commitment: COMMITMENT[this.o.commitment],
-      ...(fromSlot !== null ? { fromSlot: String(fromSlot) } : {}),
-    };
-    const stream: ClientDuplexStream = await client.subscribe(request);
+    const stream: ClientDuplexStream = await client.subscribe({ ...this.request(), ...(fromSlot !== null ? { fromSlot: String(fromSlot) } : {}) });
+    const tracked = this.o.tracked;
+    const stopTracking = tracked?.onAdded((added) => {
+      // The new filter set replaces the old one on the same stream; trades on the pools before it are listed over RPC.
+      stream.write(this.request(), () => {});
+      const from = Math.min(...added.values());
+      queue.push({
+        kind: 'gap', lastSlotBefore: from - 1, firstSlotAfter: Math.max(from, state.lastComplete ?? from), backfilled: false,
+        reason: `following ${added.size} new AMM pool(s) from slot ${from}`, addresses: [...added.keys()],
+      });
+    });
+    // On start, pools created shortly before the checkpoint have their history listed again (idempotent).
+    if (tracked && tracked.size > 0 && state.lastComplete !== null && !state.trackedReplayed) {
+      state.trackedReplayed = true;
+      const recent = [...tracked.current()].filter(([, since]) => historyFrom(since, state.lastComplete! + 1) < state.lastComplete! + 1);
+      if (recent.length > 0) {
+        const from = Math.min(...recent.map(([, since]) => since));
+        queue.push({ kind: 'gap', lastSlotBefore: from - 1, firstSlotAfter: state.lastComplete, backfilled: false, reason: `recently created AMM pools: their history from slot ${from}`, addresses: recent.map(([a]) => a) });
+      }
+    }
     const held = new Map<number, Held[]>();
     let heldCount = 0;
     let paused = false;
@@ -329,8 +337,32 @@ export class YellowstoneSource implements TransactionSource {
         signal.addEventListener('abort', () => clearInterval(keepalive), { once: true });
       });
     } finally {
+      stopTracking?.();
       stream.destroy();
     }
+  }
+
+  /** The subscription: launchpad transactions, those of the tracked AMM pools, and block metas. */
+  private request(): SubscribeRequest {
+    const filter = (accountInclude: string[]) => ({
+      vote: false,
+      ...(this.o.includeFailed ? {} : { failed: false }),
+      accountInclude,
+      accountExclude: [],
+      accountRequired: [],
+    });
+    const pools = [...(this.o.tracked?.current().keys() ?? [])];
+    return {
+      accounts: {},
+      slots: {},
+      transactions: { launchpads: filter(this.o.programs), ...(pools.length > 0 ? { amm_pools: filter(pools) } : {}) },
+      transactionsStatus: {},
+      blocks: {},
+      blocksMeta: { blocks: {} },
+      entry: {},
+      accountsDataSlice: [],
+      commitment: COMMITMENT[this.o.commitment],
+    };
   }
 
   /** Whether the server replays (SubscribeReplayInfo answers) and its oldest replayable slot (null: none stored). */

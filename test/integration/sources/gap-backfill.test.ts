@@ -10,7 +10,8 @@ import { withRpcGapBackfill, type RpcGapBackfill, type RpcGapBackfillOptions } f
 import { createYellowstoneSource, type YellowstoneSourceOptions } from '../../../src/sources/yellowstone/index.ts';
 import { startGeyserTestServer, type GeyserTestServer, type GeyserTestServerOptions } from '../../servers/geyser-server.ts';
 import { startRpcTestServer, type RpcTestServer } from '../../servers/rpc-server.ts';
-import { failed, loadRpcFixtures, signatureOf, synthesize, type RpcTx } from '../../servers/ledger.ts';
+import { accountKeysOf, failed, loadRpcFixtures, signatureOf, synthesize, type RpcTx } from '../../servers/ledger.ts';
+import { TrackedAddresses } from '../../../src/sources/tracked.ts';
 import { waitUntil } from '../../servers/wait.ts';
 import { duplicates, runSource, LAUNCHLAB, PUMP } from './helpers.ts';
 
@@ -48,8 +49,8 @@ async function chain(geyserOpts: GeyserTestServerOptions): Promise<Chain> {
   };
 }
 
-function filled(c: Chain, extra: Partial<RpcGapBackfillOptions> = {}): RpcGapBackfill {
-  const inner = createYellowstoneSource({ endpoint: c.geyser.url, programs: [PUMP, LAUNCHLAB], ...fastYellowstone });
+function filled(c: Chain, extra: Partial<RpcGapBackfillOptions> = {}, tracked?: TrackedAddresses): RpcGapBackfill {
+  const inner = createYellowstoneSource({ endpoint: c.geyser.url, programs: [PUMP, LAUNCHLAB], ...fastYellowstone, tracked });
   return withRpcGapBackfill(inner, { httpUrl: c.rpc.httpUrl, programs: [PUMP, LAUNCHLAB], ...fastRpc, ...extra });
 }
 
@@ -87,6 +88,40 @@ describe('yellowstone gaps backfilled over RPC', { skip }, () => {
       assert.equal(src.stats.duplicatesDropped, 3);
       assert.deepEqual({ filled: src.stats.filled, unfilled: src.stats.unfilled, transactions: src.stats.transactions }, { filled: 1, unfilled: 0, transactions: 48 });
       assert.ok(c.rpc.stats.maxInFlight <= fastRpc.concurrency!, `requests in flight ${c.rpc.stats.maxInFlight} ≤ ${fastRpc.concurrency}`);
+    } finally {
+      await run.stop();
+      await c.close();
+    }
+  });
+
+  test("a newly tracked AMM pool: its trades between its creation and the filter update come from RPC (that pool's history only)", async () => {
+    const POOL = 'AmmPoo1TrackedPoo1TrackedPoo1TrackedPoo1Trk';
+    const onPool = (txs: RpcTx[]): RpcTx[] => txs.filter((t) => !(t.meta?.loadedAddresses?.writable.length || t.meta?.loadedAddresses?.readonly.length)).map((t) => {
+      const keys = t.transaction.message.accountKeys as unknown[];
+      t.transaction.message.accountKeys = keys.map((k) => (typeof k === 'string' && [PUMP, LAUNCHLAB].includes(k) ? POOL : k)) as typeof t.transaction.message.accountKeys;
+      return t;
+    }).filter((t) => accountKeysOf(t).includes(POOL) && !failed(t));
+    const c = await chain({ fromSlotSupport: false });
+    const tracked = new TrackedAddresses(10);
+    const src = filled(c, {}, tracked);
+    const run = runSource(src);
+    try {
+      await waitUntil(() => c.geyser.activeSubscribers() === 1, 'subscription');
+      const launchpad = make(12, 1_000).filter((t) => !failed(t));
+      const early = onPool(make(9, 1_010)); // traded right after the migration, before the pool is followed
+      c.publish([...launchpad, ...early]);
+      await run.until((o) => o.signatures.length >= launchpad.length, 'launchpad transactions');
+      tracked.add([[POOL, 1_010]]);
+      const late = onPool(make(9, 2_000));
+      await run.until((o) => o.gaps.length === 1, 'the pool gap filled');
+      c.publish(late);
+      await run.until((o) => late.every((t) => o.signatures.includes(signatureOf(t))), 'live pool trades');
+      const want = [...launchpad, ...early, ...late].map(signatureOf);
+      assert.deepEqual(duplicates(run.out.signatures), []);
+      assert.deepEqual(new Set(run.out.signatures), new Set(want));
+      const gap = run.out.gaps[0]!;
+      assert.deepEqual([gap.addresses, gap.backfilled], [[POOL], true]);
+      assert.equal(src.stats.transactions, early.length, 'only the pool was listed, not the programs');
     } finally {
       await run.stop();
       await c.close();
