@@ -9,7 +9,7 @@ export interface Invocation {
   ixIndex: number;
   innerIxIndex: number;
   ix: RawInstruction | null;
-  /** Event blobs: discriminator (8) ‖ payload, in emission order. */
+  /** Event blobs: discriminator (8) ‖ payload, in emission order (a decoder's `logEventPrefix` lines: their own format). */
   events: Uint8Array[];
 }
 
@@ -98,6 +98,12 @@ export interface ProgramDecoder {
   readonly platform: Platform;
   /** The `__event_authority` PDA that signs the program's self-CPI events (null: the program emits none). */
   readonly eventAuthority: string | null;
+  /**
+   * Programs without self-CPI events (eventAuthority null) log them instead: `Program data: <base64>` (Anchor
+   * `emit!`) is read for every program; this names one more prefix whose base64 remainder is an event blob of the
+   * program (Raydium AMM v4: `Program log: ray_log: `, a bincode record, not discriminator ‖ payload).
+   */
+  readonly logEventPrefix?: string;
   /** The instruction's name from its data (discriminator or tag), or null when unknown: the coverage metric's label. */
   instructionName(data: Uint8Array): string | null;
   decode(inv: Invocation, ctx: DecodeContext): void;

@@ -5,11 +5,13 @@ import { launchlabDecoder } from './launchlab/decode.ts';
 import { locateInvocations } from './locate.ts';
 import { pumpfunDecoder } from './pumpfun/decode.ts';
 import { pumpswapDecoder } from './pumpswap/decode.ts';
+import { raydiumAmmDecoder } from './raydium-amm/decode.ts';
+import { raydiumCpmmDecoder } from './raydium-cpmm/decode.ts';
 import { verifyTrades } from './verify.ts';
 
 /** The decoder registry, keyed by program id: the emitting program decides the decoder. */
 export const DECODERS: ReadonlyMap<string, ProgramDecoder> = new Map(
-  [pumpfunDecoder, launchlabDecoder, pumpswapDecoder].map((d) => [d.programId, d]),
+  [pumpfunDecoder, launchlabDecoder, pumpswapDecoder, raydiumCpmmDecoder, raydiumAmmDecoder].map((d) => [d.programId, d]),
 );
 
 /** Program ids the decoders understand (what a source should subscribe to). */
@@ -55,3 +57,5 @@ export function needsQuarantine(result: DecodeResult): boolean {
 export { PUMPFUN_PROGRAM_ID } from './pumpfun/constants.ts';
 export { LAUNCHLAB_PROGRAM_ID } from './launchlab/constants.ts';
 export { PUMPSWAP_PROGRAM_ID } from './pumpswap/constants.ts';
+export { RAYDIUM_CPMM_PROGRAM_ID } from './raydium-cpmm/constants.ts';
+export { RAYDIUM_AMM_V4_PROGRAM_ID } from './raydium-amm/constants.ts';

@@ -20,10 +20,24 @@ function isEventCpi(ix: RawInstruction): boolean {
  * Self-CPI events are read from inner instructions (they survive log truncation); each is attached to
  * the instruction one stack level up. `Program data:` logs are read only when the transaction has no
  * inner instructions at all (a logs-only source), attributed with an invoke stack — so each event is
- * read from exactly one channel.
+ * read from exactly one channel. Programs without self-CPI events (eventAuthority null: Raydium CPMM `emit!`,
+ * AMM v4 `ray_log`) only log them: their invocations take their log lines in either case.
  */
 export function locateInvocations(tx: RawTx, registry: ReadonlyMap<string, ProgramDecoder>): LocatedInvocation[] {
   if (tx.innerInstructions.length === 0 && tx.logMessages !== null) return fromLogs(tx, registry);
+  const out = fromInstructions(tx, registry);
+  // Programs that log their events (no self-CPI) get them from the logs, also when inner instructions exist.
+  if (tx.logMessages !== null) {
+    for (const inv of out) {
+      if (inv.decoder.eventAuthority !== null) continue;
+      attachLoggedEvents(tx.logMessages, out);
+      break;
+    }
+  }
+  return out;
+}
+
+function fromInstructions(tx: RawTx, registry: ReadonlyMap<string, ProgramDecoder>): LocatedInvocation[] {
   const out: LocatedInvocation[] = [];
   const innerByIndex = new Map<number, RawInstruction[]>();
   for (const group of tx.innerInstructions) innerByIndex.set(group.index, group.instructions);
@@ -95,6 +109,69 @@ const INVOKE = /^Program (\S+) invoke \[(\d+)\]$/;
 const EXIT = /^Program (\S+) (?:success|failed)/;
 const DATA = 'Program data: ';
 
+/** The event blob of a log line for invocation `top`: `Program data:` or the decoder's own prefix; null otherwise. */
+function loggedEvent(line: string, top: LocatedInvocation): Uint8Array | null {
+  const prefix = top.decoder.logEventPrefix;
+  const at = line.startsWith(DATA) ? DATA.length : prefix !== undefined && line.startsWith(prefix) ? prefix.length : -1;
+  if (at < 0) return null;
+  const bytes = base64Decode(line.slice(at));
+  return bytes && bytes.length >= 8 ? bytes : null;
+}
+
+/**
+ * Transactions with inner instructions: the log lines of the invocations whose program has no event authority,
+ * attributed with the same invoke stack as the logs-only path and matched to the located invocation by key
+ * (ixIndex, innerIxIndex). Other programs' lines are not read (their events came from the self-CPIs).
+ */
+function attachLoggedEvents(logs: readonly string[], located: LocatedInvocation[]): void {
+  let lastIxIndex = -1;
+  for (const c of located) if (c.decoder.eventAuthority === null && c.ixIndex > lastIxIndex) lastIxIndex = c.ixIndex;
+  // The invocation open at each depth 1..depth (null: a program whose lines are not read).
+  const frames: Array<LocatedInvocation | null> = [null, null, null, null, null, null];
+  let depthNow = 0;
+  let ixIndex = -1;
+  let innerCount = -1;
+  for (const line of logs) {
+    const top = depthNow > 0 ? (frames[depthNow] ?? null) : null;
+    if (top) {
+      const bytes = loggedEvent(line, top);
+      if (bytes) {
+        top.events.push(bytes);
+        continue;
+      }
+    }
+    // `Program <id> invoke [<depth>]` / `Program <id> success`, told apart by their last character (no regex).
+    const last = line.charCodeAt(line.length - 1);
+    if (last === 93 /* ] */) {
+      const open = line.lastIndexOf(' invoke [');
+      // Same shape as INVOKE: `Program ` + an id without spaces + ` invoke [` + digits + `]`.
+      if (open < 9 || !line.startsWith('Program ') || line.indexOf(' ', 8) !== open) continue;
+      let depth = 0;
+      for (let i = open + 9; i < line.length - 1 && depth <= 64; i++) {
+        const digit = line.charCodeAt(i) - 48;
+        depth = digit >= 0 && digit <= 9 ? depth * 10 + digit : 65;
+      }
+      if (depth < 1 || depth > 64) continue;
+      if (depth === 1) {
+        if (++ixIndex > lastIxIndex) return;
+        innerCount = -1;
+      } else innerCount++;
+      const innerIxIndex = depth === 1 ? -1 : innerCount;
+      let inv: LocatedInvocation | null = null;
+      for (const c of located) {
+        if (c.ixIndex === ixIndex && c.innerIxIndex === innerIxIndex) {
+          const id = c.decoder.programId;
+          if (c.decoder.eventAuthority === null && open === 8 + id.length && line.startsWith(id, 8)) inv = c;
+          break;
+        }
+      }
+      for (let h = depthNow + 1; h < depth; h++) frames[h] = null;
+      frames[depth] = inv;
+      depthNow = depth;
+    } else if (last === 115 /* s */ && line.endsWith(' success') && line.startsWith('Program ') && depthNow > 0) depthNow--;
+  }
+}
+
 /**
  * Logs-only path. Every `invoke` at depth ≥ 2 is one inner instruction, so counting them reproduces the
  * inner-instruction positions: the same event key as the CPI path. Top-level instruction bytes are used
@@ -131,11 +208,9 @@ function fromLogs(tx: RawTx, registry: ReadonlyMap<string, ProgramDecoder>): Loc
       stack.pop();
       continue;
     }
-    if (line.startsWith(DATA)) {
-      const top = stack[stack.length - 1];
-      const bytes = top ? base64Decode(line.slice(DATA.length)) : null;
-      if (top && bytes && bytes.length >= 8) top.events.push(bytes);
-    }
+    const top = stack[stack.length - 1];
+    const bytes = top ? loggedEvent(line, top) : null;
+    if (top && bytes) top.events.push(bytes);
   }
   return out;
 }

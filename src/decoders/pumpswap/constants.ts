@@ -1,16 +1,10 @@
 import { eventDisc, instructionDisc } from '../anchor.ts';
-import { USD1_MINT, WSOL_MINT } from '../launchlab/constants.ts';
 
 /** PumpSwap (pump.fun's AMM, where graduated coins trade; spec §2.1, §4). One id for the whole codebase. */
 export { PUMPSWAP_PROGRAM_ID } from '../pumpfun/constants.ts';
 export const PUMPSWAP_EVENT_AUTHORITY = 'GS4CU59F31iL7aR2Q8zVS8DRrcRnXX1yjQ66TqNVQnaR';
-export const USDC_MINT = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
-
-/**
- * Mints that are the quote side of a pair whichever way a pool orders it: a pool whose base is one of these
- * and whose quote is not is read the other way round (the token is its quote).
- */
-export const QUOTE_MINTS: ReadonlySet<string> = new Set([WSOL_MINT, USDC_MINT, USD1_MINT]);
+/** The quote mints (shared with the Raydium AMM decoders): a pool whose base is one of these and whose quote is not is read the other way round. */
+export { QUOTE_MINTS, USDC_MINT } from '../quote-mints.ts';
 
 /** Every instruction of the IDL (npm @pump-fun/pump-sdk 2.0.0, pump_amm.json): coverage names them all. */
 export const PUMPSWAP_IX_NAMES = [

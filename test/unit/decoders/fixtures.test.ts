@@ -81,7 +81,7 @@ describe('shared fixtures', { skip: fixturesMissing }, () => {
     // the seller receives amount_out = 910038594; sol_amount adds the fees that left the curve too
     assert.equal(sell!.solAmount - sell!.fee, 910038594n);
     assert.equal(sell!.tokenAmount, 16853904100388n);
-    const [l1] = trades(decodeTransaction(txOf('raydium-launchlab/launchlab-buy-8QTg427x.json')).events);
+    const [l1] = trades(decodeTransaction(txOf('raydium-launchlab/launchlab-buy-8QTg427x.json')).events).filter((t) => t.venue === 'curve');
     assert.equal(l1!.creatorFee, 0n);
     assert.equal(l1!.trailingBytes, 0);
     const init = decodeTransaction(txOf('raydium-launchlab/launchlab-initialize-5LzhiGZB.json')).events.find((e) => e.type === 'pool_created');
