@@ -8,13 +8,14 @@
  */
 import { clearKeyMemo } from '../src/core/base58.ts';
 import type { RawTx } from '../src/core/rawtx.ts';
-import { decodeTransaction } from '../src/decoders/index.ts';
+import { DECODER_READ_CONTEXT as READ, decodeTransaction } from '../src/decoders/index.ts';
 import { normalizeRpcTransaction } from '../src/sources/formats/index.ts';
 import { isObj } from '../src/sources/formats/shape.ts';
 import { fixturesMissing, loadFullTransactions } from '../test/unit/formats/fixtures.ts';
 import { jsonResultToBase64 } from './wire.ts';
 
 type Format = 'base64' | 'json' | 'jsonParsed';
+
 
 function unwrap(value: unknown): Record<string, unknown> | null {
   let v = value;
@@ -86,11 +87,11 @@ function main(): void {
   const formats = (Object.keys(sets) as Format[]).filter((f) => only === undefined || f === only).map((format) => ({
     format,
     inputs: sets[format].length,
-    ...measure(sets[format], seconds, (input) => decodeTransaction(normalizeRpcTransaction(input))),
+    ...measure(sets[format], seconds, (input) => decodeTransaction(normalizeRpcTransaction(input, READ))),
     // The fixture mix repeats, so every key is memoized after the first round; this is the other extreme.
     coldKeys: measure(sets[format], seconds, (input) => {
       clearKeyMemo();
-      decodeTransaction(normalizeRpcTransaction(input));
+      decodeTransaction(normalizeRpcTransaction(input, READ));
     }),
   }));
   // What a source that already holds RawTx (the simulator) pays: plain copies, every instruction's bytes in hand.

@@ -18,11 +18,17 @@ export const DECODERS: ReadonlyMap<string, ProgramDecoder> = new Map(
 export const DECODED_PROGRAM_IDS: readonly string[] = [...DECODERS.keys()];
 
 /**
+ * How sources read RPC transactions for these decoders: inner-instruction bytes are decoded (base58) for
+ * the decoded programs only — the decoders never read another program's data (normalizeRpcTransaction).
+ */
+export const DECODER_READ_CONTEXT = { instructionDataOf: new Set(DECODED_PROGRAM_IDS) } as const;
+
+/**
  * Version of what the decoders make of a transaction, stored with every flagged one: bump it when a fix
  * changes the events or the self-check of some transaction, so `megatron quarantine retry` knows what
  * was judged by older code.
  */
-export const DECODER_VERSION = '2026.12.06';
+export const DECODER_VERSION = '2026.12.06-raydium';
 
 /**
  * RawTx → launchpad events, pure (no I/O, no clock). Failed transactions yield nothing. Problems are

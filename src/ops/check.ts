@@ -1,6 +1,6 @@
 import { checkCandles, type CandleCheckReport } from '../analytics/candles/check.ts';
 import type { TradeEvent } from '../core/events.ts';
-import { decodeTransaction } from '../decoders/index.ts';
+import { DECODER_READ_CONTEXT, decodeTransaction } from '../decoders/index.ts';
 import { TRADE_COLUMNS, tradeRow } from '../db/trades.ts';
 import type { Queryable } from '../db/types.ts';
 import { normalizeRpcTransaction } from '../sources/formats/index.ts';
@@ -135,7 +135,7 @@ export async function checkAgainstChain(db: Queryable, fetch: FetchTransaction, 
       problems.push(`${signature} not found on chain`);
       continue;
     }
-    const trades = decodeTransaction(normalizeRpcTransaction(result)).events.filter((e): e is TradeEvent => e.type === 'trade');
+    const trades = decodeTransaction(normalizeRpcTransaction(result, DECODER_READ_CONTEXT)).events.filter((e): e is TradeEvent => e.type === 'trade');
     const expected = trades.map((t) => {
       const row = tradeRow(t, NIL_UUID);
       return Object.fromEntries(TRADE_COLUMNS.map((c, i) => [c, row[i]]));

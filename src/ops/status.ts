@@ -3,13 +3,15 @@ import type { Cache } from '../cache/store.ts';
 import { errorMessage } from '../core/errors.ts';
 import { countFlags, readCoverage } from '../db/flags.ts';
 import { storageStatus, type StorageStatus } from '../db/queries/status.ts';
-import { LAUNCHLAB_PROGRAM_ID, PUMPFUN_PROGRAM_ID, PUMPSWAP_PROGRAM_ID } from '../decoders/index.ts';
+import { LAUNCHLAB_PROGRAM_ID, PUMPFUN_PROGRAM_ID, PUMPSWAP_PROGRAM_ID, RAYDIUM_AMM_V4_PROGRAM_ID, RAYDIUM_CPMM_PROGRAM_ID } from '../decoders/index.ts';
 
 /** How status names the programs the decoders read. */
 const PROGRAM_NAMES: Record<string, string> = {
   [PUMPFUN_PROGRAM_ID]: 'pump.fun',
   [LAUNCHLAB_PROGRAM_ID]: 'LaunchLab',
   [PUMPSWAP_PROGRAM_ID]: 'PumpSwap',
+  [RAYDIUM_CPMM_PROGRAM_ID]: 'Raydium CPMM',
+  [RAYDIUM_AMM_V4_PROGRAM_ID]: 'Raydium AMM v4',
 };
 import type { Db } from '../db/types.ts';
 

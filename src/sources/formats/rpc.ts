@@ -9,6 +9,19 @@ export interface TxContext {
   slot?: number;
   blockTime?: number | null;
   indexInBlock?: number | null;
+  /**
+   * Programs whose inner-instruction data is decoded from base58; the inner instructions of other programs keep
+   * program and accounts but no bytes (as jsonParsed's parsed ones do). Base58 decoding is most of what reading
+   * an RPC transaction costs, and the decoders read the bytes of their own programs only. Default: every program.
+   */
+  instructionDataOf?: ReadonlySet<string>;
+}
+
+const NO_DATA = new Uint8Array(0);
+
+/** programIdIndex → whether its data is kept, memoized per transaction (few distinct programs). */
+function dataFilter(programs: ReadonlySet<string>, accountKeys: readonly string[]): (programIdIndex: number) => boolean {
+  return (i) => programs.has(accountKeys[i] ?? '');
 }
 
 /**
@@ -27,7 +40,7 @@ export function normalizeRpcTransaction(value: unknown, context: TxContext = {})
   const blockTime = result.blockTime ?? context.blockTime ?? null;
 
   const body = readBody(result.transaction, m, result.version);
-  const innerInstructions = readInner(m.innerInstructions, body.resolveKey);
+  const innerInstructions = readInner(m.innerInstructions, body.resolveKey, context.instructionDataOf ? dataFilter(context.instructionDataOf, body.accountKeys) : null);
   const preTokenBalances = tokenBalances(m.preTokenBalances, 'meta.preTokenBalances');
   const postTokenBalances = tokenBalances(m.postTokenBalances, 'meta.postTokenBalances');
   checkIndices(body.accountKeys.length, body.instructions, innerInstructions, [preTokenBalances, postTokenBalances]);
@@ -184,15 +197,18 @@ function stackHeightOf(ix: Obj, fallback: number | null): number | null {
 }
 
 /** Instruction `index` of the list `list` (`instructions` or `innerInstructions[g]`), names built on failure only. */
-function compiledInstruction(raw: unknown, list: string, index: number, defaultHeight: number | null): RawInstruction {
+function compiledInstruction(raw: unknown, list: string, index: number, defaultHeight: number | null, keep: DataFilter = null): RawInstruction {
   const ix = obj(raw, list, index);
-  return base58Instruction(
-    int(ix.programIdIndex, list, index, 'programIdIndex'),
-    intList(ix.accounts, list, index, 'accounts'),
-    str(ix.data, list, index, 'data'),
-    stackHeightOf(ix, defaultHeight),
-  );
+  const programIdIndex = int(ix.programIdIndex, list, index, 'programIdIndex');
+  const accounts = intList(ix.accounts, list, index, 'accounts');
+  const text = str(ix.data, list, index, 'data');
+  const stackHeight = stackHeightOf(ix, defaultHeight);
+  if (keep !== null && !keep(programIdIndex)) return { programIdIndex, accounts, data: NO_DATA, stackHeight };
+  return base58Instruction(programIdIndex, accounts, text, stackHeight);
 }
+
+/** Which programs' inner-instruction bytes are decoded (null: all), see {@link TxContext.instructionDataOf}. */
+type DataFilter = ((programIdIndex: number) => boolean) | null;
 
 /**
  * An instruction with base58 data, decoded now. (Decoding long data on first read through an own accessor was
@@ -213,9 +229,10 @@ function parsedInstruction(
   index: number,
   resolveKey: (key: string) => number,
   defaultHeight: number | null,
+  keep: DataFilter = null,
 ): RawInstruction {
   const ix = obj(raw, list, index);
-  if (typeof ix.programIdIndex === 'number') return compiledInstruction(ix, list, index, defaultHeight);
+  if (typeof ix.programIdIndex === 'number') return compiledInstruction(ix, list, index, defaultHeight, keep);
   const programIdIndex = resolveKey(str(ix.programId, list, index, 'programId'));
   if ('parsed' in ix) return { programIdIndex, accounts: [], data: new Uint8Array(0), stackHeight: stackHeightOf(ix, defaultHeight) };
   return base58Instruction(
@@ -226,14 +243,14 @@ function parsedInstruction(
   );
 }
 
-function readInner(value: unknown, resolveKey: (key: string) => number): RawInnerInstructions[] {
+function readInner(value: unknown, resolveKey: (key: string) => number, keep: DataFilter): RawInnerInstructions[] {
   return optArr(value, 'meta.innerInstructions').map((raw, g) => {
     const group = obj(raw, 'innerInstructions', g);
     const instructions = arr(group.instructions, 'innerInstructions', g, 'instructions');
     const list = `innerInstructions[${g}]`;
     return {
       index: int(group.index, 'innerInstructions', g, 'index'),
-      instructions: instructions.map((ix, i) => parsedInstruction(ix, list, i, resolveKey, null)),
+      instructions: instructions.map((ix, i) => parsedInstruction(ix, list, i, resolveKey, null, keep)),
     };
   });
 }

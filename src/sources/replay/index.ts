@@ -1,4 +1,5 @@
 import { log } from '../../core/logger.ts';
+import { DECODER_READ_CONTEXT } from '../../decoders/index.ts';
 import { NormalizeError, normalizeAnyTransaction } from '../formats/index.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
 import { readJsonRecords } from './records.ts';
@@ -74,7 +75,7 @@ function toItems(text: string, where: string): SourceItem[] {
   const items: SourceItem[] = [];
   for (const v of values) {
     try {
-      items.push({ kind: 'tx', tx: normalizeAnyTransaction(v), receivedAtMs: 0 });
+      items.push({ kind: 'tx', tx: normalizeAnyTransaction(v, DECODER_READ_CONTEXT), receivedAtMs: 0 });
     } catch (err) {
       if (!(err instanceof NormalizeError)) throw err;
       items.push(...invalid(err.message).map((i) => (values.length > 1 && i.kind === 'invalid' ? { ...i, raw: JSON.stringify(v) } : i)));

@@ -8,6 +8,7 @@ import type { RawTx } from '../../core/rawtx.ts';
 import { errorMessage } from '../../core/errors.ts';
 import { log } from '../../core/logger.ts';
 import { sleep } from '../backoff.ts';
+import { DECODER_READ_CONTEXT } from '../../decoders/index.ts';
 import { normalizeRpcTransaction } from '../formats/index.ts';
 import type { SourceItem } from '../types.ts';
 import { JsonRpcHttpClient } from './http.ts';
@@ -125,7 +126,7 @@ export class RpcHistory {
       const result = await this.http.call<unknown>('getTransaction', [signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: this.o.commitment }], signal);
       if (result !== null) {
         try {
-          return normalizeRpcTransaction(result);
+          return normalizeRpcTransaction(result, DECODER_READ_CONTEXT);
         } catch (err) {
           log().error({ source: this.o.source, signature, err: errorMessage(err) }, 'rpc transaction could not be normalized; quarantined');
           return { raw: JSON.stringify(result), reason: `normalize ${signature}: ${errorMessage(err)}` };

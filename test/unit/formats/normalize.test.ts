@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import bs58 from 'bs58';
 import { base58Decode, base58Encode, NormalizeError, normalizeAnyTransaction, normalizeRpcBlock, normalizeRpcTransaction, normalizeYellowstoneTransaction, parseTransactionInput } from '../../../src/sources/formats/index.ts';
+import { DECODER_READ_CONTEXT, decodeTransaction } from '../../../src/decoders/index.ts';
 import { fixturesMissing, loadFullTransactions, readFixture } from './fixtures.ts';
 
 describe('base58', () => {
@@ -28,6 +29,24 @@ describe('normalizers on the shared fixtures', { skip: fixturesMissing }, () => 
       assert.ok(listed, `${f.name}: signature ${tx.signature} not in index.json`);
       if (listed.version !== undefined && listed.version !== null) assert.equal(tx.version, listed.version, f.name);
     }
+  });
+
+  it('read for the decoders (instructionDataOf): other programs\' inner bytes are left out, every event and problem is the same', () => {
+    let blanked = 0;
+    for (const f of loadFullTransactions()) {
+      const full = normalizeAnyTransaction(f.value, { slot: 0 });
+      const read = normalizeAnyTransaction(f.value, { slot: 0, ...DECODER_READ_CONTEXT });
+      const key = (r: ReturnType<typeof decodeTransaction>) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      assert.equal(key(decodeTransaction(read)), key(decodeTransaction(full)), f.name);
+      read.innerInstructions.forEach((g, gi) => g.instructions.forEach((ix, i) => {
+        const kept = DECODER_READ_CONTEXT.instructionDataOf.has(read.accountKeys[ix.programIdIndex]!);
+        const before = full.innerInstructions[gi]!.instructions[i]!;
+        assert.deepEqual([ix.programIdIndex, ix.accounts, ix.stackHeight], [before.programIdIndex, before.accounts, before.stackHeight]);
+        if (kept) assert.deepEqual(ix.data, before.data);
+        else if (before.data.length > 0) blanked += ix.data.length === 0 ? 1 : 0;
+      }));
+    }
+    assert.ok(blanked > 50, `only ${blanked} foreign inner instructions left without bytes`);
   });
 
   it('base64 and jsonParsed copies of the same transaction agree', () => {
