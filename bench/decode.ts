@@ -12,6 +12,8 @@ import { DECODER_READ_CONTEXT as READ, decodeTransaction } from '../src/decoders
 import { normalizeRpcTransaction } from '../src/sources/formats/index.ts';
 import { isObj } from '../src/sources/formats/shape.ts';
 import { fixturesMissing, loadFullTransactions } from '../test/unit/formats/fixtures.ts';
+import type { Venue } from '../src/core/events.ts';
+import { simulatedTransactions, toRpcJson } from '../src/sources/simulate/index.ts';
 import { jsonResultToBase64 } from './wire.ts';
 
 type Format = 'base64' | 'json' | 'jsonParsed';
@@ -68,6 +70,33 @@ function measure<T>(inputs: T[], seconds: number, step: (input: T) => void): Rat
   return { txPerS: Math.round(count / ((cpu.user + cpu.system) / 1e6)), wallTxPerS: Math.round(count / wallS) };
 }
 
+/** The venue of a transaction's trades (the first one), or null when it has none. */
+function venueOf(result: Record<string, unknown>): Venue | null {
+  const trade = decodeTransaction(normalizeRpcTransaction(result, READ)).events.find((e) => e.type === 'trade');
+  return trade?.type === 'trade' ? trade.venue : null;
+}
+
+/**
+ * base64 inputs by the venue of their trades: the fixtures' own (a real CPMM swap, the curve trades) and the
+ * simulator's traffic rendered to wire bytes (every venue it trades on, PumpSwap after graduation included).
+ */
+function byVenue(base64: unknown[]): Map<Venue, unknown[]> {
+  const out = new Map<Venue, unknown[]>();
+  const add = (input: unknown) => {
+    const venue = venueOf(input as Record<string, unknown>);
+    if (venue !== null) out.set(venue, [...(out.get(venue) ?? []), input]);
+  };
+  for (const input of base64) add(input);
+  for (const sim of simulatedTransactions({ seed: 'bench-decode', count: 20_000 })) {
+    if (!sim.events.some((e) => e.type === 'trade')) continue;
+    const wire = jsonResultToBase64(toRpcJson(sim.tx, sim.envelope) as unknown as Record<string, unknown>);
+    if (wire) add(wire);
+  }
+  // At most 2,000 of a venue: the rate is per transaction, the simulator's curve traffic is plentiful.
+  for (const [venue, inputs] of out) out.set(venue, inputs.slice(0, 2_000));
+  return out;
+}
+
 function main(): void {
   if (fixturesMissing) {
     console.error(`bench:decode skipped: ${fixturesMissing}`);
@@ -97,12 +126,18 @@ function main(): void {
   // What a source that already holds RawTx (the simulator) pays: plain copies, every instruction's bytes in hand.
   const rawTxs: RawTx[] = only !== undefined ? [] : Object.values(sets).flatMap((inputs) => inputs.map((input) => structuredClone(normalizeRpcTransaction(input))));
   const decodeOnly = only !== undefined ? null : { inputs: rawTxs.length, ...measure(rawTxs, seconds, (tx) => decodeTransaction(tx)) };
+  const venues = only !== undefined ? [] : [...byVenue(sets.base64)].map(([venue, inputs]) => ({
+    venue,
+    inputs: inputs.length,
+    ...measure(inputs, seconds, (input) => decodeTransaction(normalizeRpcTransaction(input, READ))),
+  }));
   if (json) {
     const row = (r: Rate & { inputs: number }) => ({ tx_per_s: r.txPerS, wall_tx_per_s: r.wallTxPerS, inputs: r.inputs });
     console.log(
       JSON.stringify({
         formats: formats.map((f) => ({ format: f.format, ...row(f), cold_keys_tx_per_s: f.coldKeys.txPerS })),
         ...(decodeOnly && { decode_only: row(decodeOnly) }),
+        venues: venues.map((v) => ({ venue: v.venue, ...row(v) })),
       }),
     );
     return;
@@ -114,6 +149,9 @@ function main(): void {
     );
   for (const f of formats) line(f.format, f, f.coldKeys);
   if (decodeOnly) line('RawTx (decode only)', decodeOnly, null);
+  if (venues.length === 0) return;
+  console.log('\nbase64 by venue of the trades (fixtures + simulated traffic on the wire)');
+  for (const v of venues) line(`  ${v.venue}`, v, null);
 }
 
 main();

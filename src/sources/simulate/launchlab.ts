@@ -338,7 +338,11 @@ export function migrateIx(ledger: Ledger, p: LaunchPool, payer: Key, amm: Launch
   if (cpmm) {
     children.push({
       program: LAUNCHLAB.cpmm,
-      accounts: [ws(payer), r(LAUNCHLAB.cpmmConfig), r(LAUNCHLAB.cpmmAuthority), w(amm.pool), r(p.mint), r(p.quote.mint), w(amm.lpMint), w(amm.baseVault.address), w(amm.quoteVault.address)],
+      // CPMM initialize's account list (raydium-cp-swap): 3 pool, 4/5 token mints, 6 lp mint, 10/11 vaults.
+      accounts: [
+        ws(payer), r(LAUNCHLAB.cpmmConfig), r(LAUNCHLAB.cpmmAuthority), w(amm.pool), r(p.mint), r(p.quote.mint), w(amm.lpMint), w(f0), w(f1), w(f2),
+        w(amm.baseVault.address), w(amm.quoteVault.address), w(f3), w(f4), r(TOKEN), r(TOKEN), r(TOKEN), r(ATA), r(SYSTEM), r(RENT),
+      ],
       data: concatBytes(CPMM_INITIALIZE_DISC, writer.reset().u64(baseAmount).u64(quoteAmount).u64(0n).finish()),
       logs: ['Program log: Instruction: Initialize'],
       cu: 60_000,
@@ -352,7 +356,11 @@ export function migrateIx(ledger: Ledger, p: LaunchPool, payer: Key, amm: Launch
   } else {
     children.push({
       program: LAUNCHLAB.ammV4,
-      accounts: [w(amm.pool), r(LAUNCHLAB.ammAuthority), w(amm.lpMint), r(p.mint), r(p.quote.mint), w(amm.baseVault.address), w(amm.quoteVault.address)],
+      // initialize2's account list (raydium-amm instruction.rs): 4 amm, 5 authority, 7 lp mint, 8 coin, 9 pc, 10/11 vaults, 17 user wallet.
+      accounts: [
+        r(TOKEN), r(ATA), r(SYSTEM), r(RENT), w(amm.pool), r(LAUNCHLAB.ammAuthority), w(f1), w(amm.lpMint), r(p.mint), r(p.quote.mint),
+        w(amm.baseVault.address), w(amm.quoteVault.address), w(f2), r(f3), w(f4), r(f6), w(f7), r(LAUNCHLAB.authority), w(f8), w(f9), w(f0),
+      ],
       data: writer.reset().u8(1).u8(254).u64(0n).u64(quoteAmount).u64(baseAmount).finish(),
       logs: ['Program log: initialize2: InitializeInstruction2 { nonce: 254, open_time: 0 }'],
       cu: 60_000,
@@ -380,6 +388,21 @@ export function migrateIx(ledger: Ledger, p: LaunchPool, payer: Key, amm: Launch
         baseAmount: null,
         quoteAmount: null,
         ixName,
+      },
+      {
+        type: 'amm_pool_created',
+        program: 'launchlab',
+        venue: cpmm ? 'raydium_cpmm' : 'raydium_amm_v4',
+        pool: amm.pool.b58,
+        mint: p.mint.b58,
+        quoteMint: p.quote.mint.b58,
+        lpMint: amm.lpMint.b58,
+        baseAmount,
+        quoteAmount,
+        baseVault: amm.baseVault.address.b58,
+        quoteVault: amm.quoteVault.address.b58,
+        ixName: cpmm ? 'initialize' : 'initialize2',
+        child: 2,
       },
     ],
   };

@@ -269,12 +269,15 @@ export class Market {
       for (const p of placed) {
         for (const draft of p.built.events) {
           // Drafts are fresh objects per instruction: locate them in place.
+          const { child } = draft;
+          delete draft.child;
           const located = draft as ExpectedEvent;
           located.signature = tx.signature;
           located.slot = tx.slot;
           located.blockTime = tx.blockTime;
           located.ixIndex = p.ixIndex;
-          located.innerIxIndex = p.innerIxIndex;
+          // A CPI of a top-level instruction sits at its position in the inner list (the builders' CPIs are flat).
+          located.innerIxIndex = child === undefined ? p.innerIxIndex : p.innerIxIndex + 1 + child;
           events.push(located);
         }
       }

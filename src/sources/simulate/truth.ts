@@ -1,4 +1,4 @@
-import type { CurveCompletedEvent, MigratedEvent, PoolCreatedEvent, TokenCreatedEvent, TradeEvent } from '../../core/events.ts';
+import type { AmmPoolCreatedEvent, CurveCompletedEvent, MigratedEvent, PoolCreatedEvent, TokenCreatedEvent, TradeEvent } from '../../core/events.ts';
 
 /**
  * Ground truth: what a correct decoder must read from each simulated transaction. Each expected event is the
@@ -65,10 +65,19 @@ export type ExpectedMigrated = Pick<
   Location | 'type' | 'mint' | 'quoteMint' | 'pool' | 'newPool' | 'lpMint' | 'target' | 'baseAmount' | 'quoteAmount' | 'ixName'
 >;
 
-export type ExpectedEvent = ExpectedTrade | ExpectedTokenCreated | ExpectedPoolCreated | ExpectedCurveCompleted | ExpectedMigrated;
+/** The AMM pool a migration creates, read from the AMM's own instruction (a CPI of the migration). */
+export type ExpectedAmmPoolCreated = Pick<
+  AmmPoolCreatedEvent,
+  Location | 'type' | 'venue' | 'pool' | 'mint' | 'quoteMint' | 'lpMint' | 'baseAmount' | 'quoteAmount' | 'baseVault' | 'quoteVault' | 'ixName'
+>;
 
-/** An event as a protocol builder drafts it, before the market places it in a transaction. */
-export type DraftEvent = ExpectedEvent extends infer E ? (E extends ExpectedEvent ? Omit<E, Exclude<Location, 'program'>> : never) : never;
+export type ExpectedEvent = ExpectedTrade | ExpectedTokenCreated | ExpectedPoolCreated | ExpectedCurveCompleted | ExpectedMigrated | ExpectedAmmPoolCreated;
+
+/**
+ * An event as a protocol builder drafts it, before the market places it in a transaction. `child`: the event
+ * comes from the instruction's n-th CPI (its position among the instruction's inner instructions).
+ */
+export type DraftEvent = (ExpectedEvent extends infer E ? (E extends ExpectedEvent ? Omit<E, Exclude<Location, 'program'>> : never) : never) & { child?: number };
 
 /** The natural key of a trade row: (signature, top-level instruction index, inner index or -1). */
 export interface TradeKey {
