@@ -46,6 +46,7 @@ import {
   type PumpTradeLayout,
   type TokenMeta,
 } from './pumpfun.ts';
+import { pumpSwapBaseOut, pumpSwapTradeIx, type PumpSwapMarket } from './pumpswap.ts';
 import { Rng } from './rng.ts';
 import type { ExpectedEvent } from './truth.ts';
 import { TxBuilder, type Invocation, type LookupTable, type TxEnvelope } from './tx.ts';
@@ -133,6 +134,9 @@ interface SimToken {
   runner: boolean;
   tradesLeft: number;
   migrated: boolean;
+  /** After a pump.fun migration: the PumpSwap pool it trades on, and how many trades it has left there. */
+  amm: PumpSwapMarket | null;
+  ammTradesLeft: number;
   holdings: Map<number, TokenAccount>;
   holders: number[];
 }
@@ -142,6 +146,10 @@ const ROUTE_DISC = instructionDisc('route');
 const CU_LIMITS = [200_000, 300_000, 400_000, 1_400_000] as const;
 const LEGACY_PUMP_LAYOUTS = ['v3', 'v4', 'v6', 'v7', 'v9'] as const;
 const TRADERS = 3_000;
+/** Share of transactions that trade a graduated token on its AMM pool (while any is trading there). */
+const AMM_TRADE_SHARE = 0.06;
+/** Graduated tokens trading at once (the oldest stops first): memory stays flat however many graduate. */
+const MAX_GRADUATED = 12;
 const SNIPERS = 60;
 const MAX_ACTIVE = 300;
 const YOUNG_SLOTS = 6;
@@ -161,6 +169,9 @@ export class Market {
   private readonly active: SimToken[] = [];
   private readonly runners: SimToken[] = [];
   private readonly migrations: Array<{ token: SimToken; dueSlot: number }> = [];
+  /** Graduated tokens trading on their PumpSwap pool. */
+  private readonly graduated: SimToken[] = [];
+  private protocolFeeAccount: TokenAccount | null = null;
   private readonly lookupTable: LookupTable;
   private readonly quotes: { wsol: QuoteSpec; usd1: QuoteSpec };
   private slot: number;
@@ -221,6 +232,7 @@ export class Market {
       this.migrations.shift();
       return this.migrate(due.token);
     }
+    if (this.graduated.length > 0 && rng.chance(AMM_TRADE_SHARE)) return this.ammTrade(rng.pick(this.graduated));
     if (this.active.length < 5 || rng.chance(0.012)) return this.launch();
     const token = this.chooseToken();
     if (rng.chance(this.options.bundleShare)) return this.trade(token, rng.range(2, 4));
@@ -352,7 +364,7 @@ export class Market {
   }
 
   private register(platform: SimToken['platform'], mint: Key, curve: PumpCurve | null, pool: LaunchPool | null, runner: boolean): SimToken {
-    const token: SimToken = { platform, mint, curve, pool, createdSlot: this.slot, runner, tradesLeft: this.rng.range(5, 120), migrated: false, holdings: new Map(), holders: [] };
+    const token: SimToken = { platform, mint, curve, pool, createdSlot: this.slot, runner, tradesLeft: this.rng.range(5, 120), migrated: false, amm: null, ammTradesLeft: 0, holdings: new Map(), holders: [] };
     this.active.push(token);
     if (runner) this.runners.push(token);
     if (this.active.length > MAX_ACTIVE) {
@@ -555,6 +567,9 @@ export class Market {
       payer = PUMP.migrationKeeper;
       const pool = newKey(rng);
       const poolAuthority = newKey(rng);
+      const poolBase = tokenAccount(c.mint, pool, c.tokenProgram, 6);
+      const poolQuote = tokenAccount(WSOL, pool, TOKEN, 9);
+      token.amm = this.pumpSwapMarket(c, pool, poolBase, poolQuote);
       built = pumpMigrateIx(
         this.ledger,
         c,
@@ -563,8 +578,8 @@ export class Market {
           pool,
           poolAuthority,
           lpMint: newKey(rng),
-          poolBase: tokenAccount(c.mint, pool, c.tokenProgram, 6),
-          poolQuote: tokenAccount(WSOL, pool, TOKEN, 9),
+          poolBase,
+          poolQuote,
           userPoolToken: newKey(rng),
           poolAuthorityMintAccount: newKey(rng),
           poolAuthorityWsolAccount: newKey(rng),
@@ -590,8 +605,65 @@ export class Market {
     placed.push({ built, ixIndex: 2, innerIxIndex: -1 });
     const sim = this.finish(b, placed, 1, cu);
     token.migrated = true;
-    this.retire(token);
+    if (token.amm && sim.tx.err === null) {
+      // The token's second life: it trades on its PumpSwap pool for a while.
+      this.dropFromActive(token);
+      token.ammTradesLeft = rng.range(10, 80);
+      this.graduated.push(token);
+      if (this.graduated.length > MAX_GRADUATED) this.retire(this.graduated[0]!);
+    } else this.retire(token);
     return sim;
+  }
+
+  /** A buy or sell of a graduated token on its PumpSwap pool, sometimes through a router. */
+  private ammTrade(token: SimToken): SimTx {
+    const rng = this.rng;
+    const m = token.amm!;
+    let traderIndex = rng.int(TRADERS);
+    let sell = token.holders.length > 0 && rng.chance(0.45);
+    if (sell) {
+      traderIndex = this.pickHolder(token) ?? traderIndex;
+      sell = (token.holdings.get(traderIndex)?.amount ?? 0n) > 1_000_000n;
+    }
+    const trader = this.traders[traderIndex]!;
+    const { b, cu } = this.begin(trader.key);
+    const placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }> = [];
+    const viaRouter = rng.chance(0.1);
+    const userQuote = this.quoteAccount(trader, this.quotes.wsol);
+    let built: BuiltIx;
+    let ataIx: Invocation | null = null;
+    if (sell) {
+      const holding = token.holdings.get(traderIndex)!;
+      const amount = rng.chance(0.3) ? holding.amount : (holding.amount * BigInt(rng.range(10, 90))) / 100n;
+      built = pumpSwapTradeIx(this.ledger, m, trader.key, holding, userQuote, false, amount, BigInt(this.blockTime));
+    } else {
+      const ata = createAtaIdempotent(this.ledger, trader.key, token.holdings.get(traderIndex)?.address ?? newKey(rng), trader.key, token.mint, m.tokenProgram, 6);
+      if (viaRouter) ataIx = ata.ix;
+      else b.add(ata.ix);
+      if (!token.holdings.has(traderIndex)) {
+        token.holdings.set(traderIndex, ata.account);
+        token.holders.push(traderIndex);
+      }
+      const size = BigInt(Math.floor(this.buySize(token, false)));
+      built = pumpSwapTradeIx(this.ledger, m, trader.key, ata.account, userQuote, true, pumpSwapBaseOut(m, size), BigInt(this.blockTime));
+    }
+    this.place(b, built, placed, viaRouter, trader, ataIx);
+    const sim = this.finish(b, placed, 1, cu);
+    if (--token.ammTradesLeft <= 0) this.retire(token);
+    return sim;
+  }
+
+  /** The PumpSwap pool a pump.fun migration creates, with the fee accounts its trades pay into. */
+  private pumpSwapMarket(c: PumpCurve, pool: Key, base: TokenAccount, quote: TokenAccount): PumpSwapMarket {
+    const rng = this.rng;
+    const protocolFeeRecipient = PUMP.feeRecipient;
+    this.protocolFeeAccount ??= this.ledger.openExisting({ address: newKey(rng), mint: WSOL.b58, owner: protocolFeeRecipient.b58, programId: TOKEN.b58, decimals: 9 }, 0n, RENT_TOKEN_ACCOUNT);
+    const coinCreatorVaultAuthority = newKey(rng);
+    const coinCreatorVault = this.ledger.openExisting({ address: newKey(rng), mint: WSOL.b58, owner: coinCreatorVaultAuthority.b58, programId: TOKEN.b58, decimals: 9 }, 0n, RENT_TOKEN_ACCOUNT);
+    return {
+      pool, mint: c.mint, tokenProgram: c.tokenProgram, base, quote, coinCreator: c.creator, coinCreatorVaultAuthority, coinCreatorVault,
+      protocolFeeRecipient, protocolFeeAccount: this.protocolFeeAccount,
+    };
   }
 
   // ---------- bookkeeping ----------
@@ -606,6 +678,9 @@ export class Market {
   /** Forgets a token that stopped trading (or migrated) so memory stays flat over long runs. */
   private retire(token: SimToken): void {
     this.dropFromActive(token);
+    const g = this.graduated.indexOf(token);
+    if (g >= 0) this.graduated.splice(g, 1);
+    if (token.amm) for (const key of [token.amm.base.address, token.amm.quote.address, token.amm.coinCreatorVault.address]) this.ledger.forget(key);
     if (!token.migrated && (token.curve?.complete || token.pool?.status === 1)) return; // still waiting for its migration
     for (const h of token.holdings.values()) this.ledger.forget(h.address);
     const c = token.curve;

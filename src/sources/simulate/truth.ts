@@ -30,7 +30,7 @@ export type ExpectedTrade = Pick<
   | 'quoteDecimals'
   | 'ixName'
   | 'completesCurve'
->;
+> & { venue?: TradeEvent['venue'] };
 
 export type ExpectedTokenCreated = Pick<
   TokenCreatedEvent,

@@ -104,6 +104,7 @@ describe('simulate: market shape', () => {
 
   it('balances: trader token delta = token amount; curve quote delta = quote amount; SOL conserved', () => {
     let checked = 0;
+    let ammChecked = 0;
     for (const { tx, events: evs } of sims) {
       const trades = evs.filter((e) => e.type === 'trade');
       if (trades.length !== 1 || evs.length !== 1) continue;
@@ -114,7 +115,12 @@ describe('simulate: market shape', () => {
       };
       const sign = t.side === 'buy' ? 1n : -1n;
       assert.equal(tokenDelta(t.user, t.mint), sign * t.tokenAmount);
-      if (t.program === 'pumpfun') {
+      if (t.venue === 'pumpswap') {
+        // The pool's vaults: the token leg exactly, the quote leg with the LP fee that stays in the pool.
+        assert.equal(tokenDelta(t.pool, t.mint), -sign * t.tokenAmount);
+        assert.equal(tokenDelta(t.pool, t.quoteMint), t.side === 'buy' ? t.solAmount + t.platformFee : -(t.solAmount - t.platformFee));
+        ammChecked++;
+      } else if (t.program === 'pumpfun') {
         const i = tx.accountKeys.indexOf(t.pool);
         assert.equal(tx.postBalances[i]! - tx.preBalances[i]!, sign * t.solAmount);
       } else {
@@ -130,12 +136,16 @@ describe('simulate: market shape', () => {
       checked++;
     }
     assert.ok(checked > 10_000);
+    assert.ok(ammChecked > 100, `${ammChecked} PumpSwap trades after graduation`);
   });
 
   it('curves follow their math: pump.fun k grows only by rounding, LaunchLab x·y=k holds', () => {
     for (const e of events) {
       if (e.type !== 'trade') continue;
-      if (e.program === 'pumpfun') {
+      if (e.venue === 'pumpswap') {
+        // x·y only grows on a constant-product pool (rounding and the LP fee stay in it).
+        assert.ok(e.realSolReserves! > 0n && e.realTokenReserves! > 0n);
+      } else if (e.program === 'pumpfun') {
         // virtual - real token offset is constant for the curve's lifetime (spec §2.6).
         assert.equal(e.virtualTokenReserves - e.realTokenReserves!, 279_900_000_000_000n);
         assert.equal(e.virtualSolReserves - e.realSolReserves!, 30_000_000_000n);
