@@ -194,10 +194,20 @@ export class YellowstoneSource implements TransactionSource {
 
     const stream: ClientDuplexStream = await client.subscribe({ ...this.request(), ...(fromSlot !== null ? { fromSlot: String(fromSlot) } : {}) });
     const tracked = this.o.tracked;
+    /** Ends this connection to resubscribe at once (set while the stream is read). */
+    let resubscribe: ((reason: Error) => void) | null = null;
     const stopTracking = tracked?.onAdded((added) => {
-      // The new filter set replaces the old one on the same stream; trades on the pools before it are listed over RPC.
-      stream.write(this.request(), () => {});
       const from = Math.min(...added.values());
+      if (replay.supported && resubscribe) {
+        // The server replays: resubscribe from the pool's creation with the new filters; what was emitted
+        // already is skipped by signature (state.recent).
+        state.lastComplete = state.lastComplete === null ? from - 1 : Math.min(state.lastComplete, from - 1);
+        state.retriedHole = null;
+        resubscribe(new Resubscribe(`following ${added.size} new AMM pool(s) from slot ${from}`));
+        return;
+      }
+      // Otherwise the new filter set replaces the old one on the same stream; the pools' earlier trades are a gap (RPC lists it).
+      stream.write(this.request(), () => {});
       queue.push({
         kind: 'gap', lastSlotBefore: from - 1, firstSlotAfter: Math.max(from, state.lastComplete ?? from), backfilled: false,
         reason: `following ${added.size} new AMM pool(s) from slot ${from}`, addresses: [...added.keys()],
@@ -310,6 +320,7 @@ export class YellowstoneSource implements TransactionSource {
     try {
       await new Promise<void>((resolve, reject) => {
         const fail = (err: Error) => reject(err);
+        resubscribe = fail;
         stream.on('data', (u: SubscribeUpdate) => {
           try {
             onUpdate(u);

@@ -60,37 +60,46 @@ describe('yellowstone source', { skip }, () => {
     }
   });
 
-  test('tracked AMM pools: a pool added while streaming joins the filter in place, and its history before that is reported as a gap of that pool', async () => {
-    const POOL = 'AmmPoo1TrackedPoo1TrackedPoo1TrackedPoo1Trk';
-    // Templates with address lookup tables name the program outside the static keys: left out.
-    const onPool = (txs: RpcTx[]): RpcTx[] => txs.filter((t) => !(t.meta?.loadedAddresses?.writable.length || t.meta?.loadedAddresses?.readonly.length)).map((t) => {
-      const keys = t.transaction.message.accountKeys as unknown[];
-      t.transaction.message.accountKeys = keys.map((k) => (typeof k === 'string' && [PUMP, LAUNCHLAB].includes(k) ? POOL : k)) as typeof t.transaction.message.accountKeys;
-      return t;
-    }).filter((t) => accountKeysOf(t).includes(POOL) && !failed(t));
-    const server = await start();
-    const tracked = new TrackedAddresses(10);
-    const src = source(server, { tracked });
-    const run = runSource(src);
-    try {
-      await waitUntil(() => server.activeSubscribers() === 1, 'subscription');
-      const before = onPool(make(9, 5_000));
-      server.publish([...make(6, 4_990), ...before]);
-      await run.until((c) => c.signatures.length >= 6, 'launchpad transactions');
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(run.out.signatures.length, 6, 'an untracked pool is not streamed');
-      tracked.add([[POOL, 5_000]]);
-      await run.until((c) => c.gaps.length === 1, 'the gap of the new pool');
-      assert.deepEqual([run.out.gaps[0]!.addresses, run.out.gaps[0]!.lastSlotBefore, run.out.gaps[0]!.backfilled], [[POOL], 4_999, false]);
-      const after = onPool(make(9, 6_000));
-      server.publish(after);
-      await run.until((c) => after.every((t) => c.signatures.includes(signatureOf(t))), `live trades on the pool (${after.length})`);
-      assert.equal(src.stats.reconnects, 0, 'the filter is updated on the open stream');
-    } finally {
-      await run.stop();
-      await server.close();
-    }
-  });
+  for (const replay of [true, false]) {
+    test(`tracked AMM pools (${replay ? 'server replays' : 'no from_slot'}): a pool added while streaming is followed, its trades since its creation ${replay ? 'replayed' : 'reported as a gap of that pool'}`, async () => {
+      const POOL = 'AmmPoo1TrackedPoo1TrackedPoo1TrackedPoo1Trk';
+      // Templates with address lookup tables name the program outside the static keys: left out.
+      const onPool = (txs: RpcTx[]): RpcTx[] => txs.filter((t) => !(t.meta?.loadedAddresses?.writable.length || t.meta?.loadedAddresses?.readonly.length)).map((t) => {
+        const keys = t.transaction.message.accountKeys as unknown[];
+        t.transaction.message.accountKeys = keys.map((k) => (typeof k === 'string' && [PUMP, LAUNCHLAB].includes(k) ? POOL : k)) as typeof t.transaction.message.accountKeys;
+        return t;
+      }).filter((t) => accountKeysOf(t).includes(POOL) && !failed(t));
+      const server = await start({ fromSlotSupport: replay });
+      const tracked = new TrackedAddresses(10);
+      const src = source(server, { tracked });
+      const run = runSource(src);
+      try {
+        await waitUntil(() => server.activeSubscribers() === 1, 'subscription');
+        const launchpad = make(6, 4_990).filter((t) => !failed(t));
+        const before = onPool(make(9, 5_000));
+        server.publish([...launchpad, ...before]);
+        await run.until((c) => c.signatures.length >= launchpad.length, 'launchpad transactions');
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(run.out.signatures.length, launchpad.length, 'an untracked pool is not streamed');
+        tracked.add([[POOL, 5_000]]);
+        if (replay) {
+          await run.until((c) => before.every((t) => c.signatures.includes(signatureOf(t))), "the pool's trades since its creation, replayed");
+          assert.equal(run.out.gaps.length, 0);
+        } else {
+          await run.until((c) => c.gaps.length === 1, 'the gap of the new pool');
+          assert.deepEqual([run.out.gaps[0]!.addresses, run.out.gaps[0]!.lastSlotBefore, run.out.gaps[0]!.backfilled], [[POOL], 4_999, false]);
+        }
+        const after = onPool(make(9, 6_000));
+        server.publish(after);
+        await run.until((c) => after.every((t) => c.signatures.includes(signatureOf(t))), `live trades on the pool (${after.length})`);
+        assert.deepEqual(duplicates(run.out.signatures), [], 'nothing twice');
+        assert.equal(src.stats.reconnects, 0, 'following a pool is not a failure');
+      } finally {
+        await run.stop();
+        await server.close();
+      }
+    });
+  }
 
   test('resumes from the checkpoint with fromSlot, skipping what the checkpoint already stored', async () => {
     const history = make(30, 1_000);
