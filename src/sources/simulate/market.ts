@@ -325,7 +325,10 @@ export class Market {
         realSol: 0n,
         complete: false,
       };
-      const built = createIx(this.ledger, curve, meta, creator.key, newKey(rng), v2, BigInt(this.blockTime));
+      // Now and then the curve PDA already holds lamports (sent to the address before the create).
+      const prefunded = rng.chance(0.05) ? BigInt(rng.range(1, 1_500_000)) : 0n;
+      if (prefunded > 0n) this.ledger.deposit(bondingCurve, prefunded);
+      const built = createIx(this.ledger, curve, meta, creator.key, newKey(rng), v2, BigInt(this.blockTime), prefunded);
       b.add(built.ix);
       placed.push({ built, ixIndex: 2, innerIxIndex: -1 });
       token = this.register('pumpfun', mint, curve, null, runner);
@@ -359,7 +362,9 @@ export class Market {
       placed.push({ built, ixIndex: 2, innerIxIndex: -1 });
       token = this.register('launchlab', mint, null, p, runner);
     }
-    if (rng.chance(0.65)) this.addBuys(b, token, creatorIndex, 1, placed, false);
+    // Rarely the dev buy takes the whole curve: create and completion in one transaction (issue 11's case).
+    if (rng.chance(0.02)) this.addBuys(b, token, creatorIndex, 1, placed, false, 200 * LAMPORTS_PER_SOL);
+    else if (rng.chance(0.65)) this.addBuys(b, token, creatorIndex, 1, placed, false);
     return this.finish(b, placed, 2, cu);
   }
 
@@ -447,7 +452,8 @@ export class Market {
     return rng.logUniform(LAMPORTS_PER_SOL / 100, 3 * LAMPORTS_PER_SOL);
   }
 
-  private addBuys(b: TxBuilder, token: SimToken, traderIndex: number, count: number, placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }>, viaRouter: boolean): void {
+  /** `count` buys by one trader; `sizeLamports` fixes the size of each (default: by trader kind). */
+  private addBuys(b: TxBuilder, token: SimToken, traderIndex: number, count: number, placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }>, viaRouter: boolean, sizeLamports?: number): void {
     const rng = this.rng;
     const trader = this.traders[traderIndex]!;
     const tokenProgram = token.curve ? token.curve.tokenProgram : TOKEN;
@@ -460,7 +466,7 @@ export class Market {
     }
     for (let i = 0; i < count; i++) {
       if (token.curve?.complete || (token.pool && token.pool.status !== 0)) break;
-      const size = this.buySize(token, traderIndex < SNIPERS);
+      const size = sizeLamports ?? this.buySize(token, traderIndex < SNIPERS);
       this.ensureFunds(trader, size);
       const built = token.curve ? this.pumpBuy(token.curve, trader, ata.account, size) : this.launchBuy(token.pool!, trader, ata.account, size, viaRouter);
       this.place(b, built, placed, viaRouter, trader, viaRouter ? ata.ix : null);

@@ -167,7 +167,11 @@ export interface BuiltIx {
  * `create` (SPL Token + Metaplex) or `create_v2` (Token-2022): opens the curve with the Global defaults and
  * mints the whole supply to the curve's token account. `curve` comes in with its accounts chosen.
  */
-export function createIx(ledger: Ledger, curve: PumpCurve, meta: TokenMeta, user: Key, metadata: Key, v2: boolean, timestamp: bigint): BuiltIx {
+/**
+ * `create` / `create_v2`. `prefunded`: lamports the curve PDA already held (anyone may send lamports to an address
+ * before it exists); Anchor's `init` then transfers only rent − those, as on chain.
+ */
+export function createIx(ledger: Ledger, curve: PumpCurve, meta: TokenMeta, user: Key, metadata: Key, v2: boolean, timestamp: bigint, prefunded = 0n): BuiltIx {
   const tokenProgram = curve.tokenProgram;
   const data = concatBytes(
     v2 ? PUMPFUN_IX.create_v2 : PUMPFUN_IX.create,
@@ -186,9 +190,10 @@ export function createIx(ledger: Ledger, curve: PumpCurve, meta: TokenMeta, user
   const ataRent = v2 ? 2_074_080n : 2_039_280n;
   const metadataRent = v2 ? 0n : 15_616_720n;
   const mintRent = v2 ? 3_700_000n : RENT_MINT;
-  ledger.addLamports(user, -(curveRent + ataRent + metadataRent + mintRent));
+  const curveTopUp = curveRent - prefunded;
+  ledger.addLamports(user, -(curveTopUp + ataRent + metadataRent + mintRent));
   ledger.addLamports(curve.mint, mintRent);
-  ledger.addLamports(curve.bondingCurve, curveRent);
+  ledger.addLamports(curve.bondingCurve, curveTopUp);
   ledger.addLamports(curve.curveAta.address, ataRent);
   if (!v2) ledger.addLamports(metadata, metadataRent);
   ledger.mintTokens(curve.curveAta, PUMP_CURVE.totalSupply);
@@ -196,7 +201,10 @@ export function createIx(ledger: Ledger, curve: PumpCurve, meta: TokenMeta, user
   const children: Invocation[] = [
     { program: SYSTEM, accounts: [ws(user), w(curve.mint)], data: writer.reset().u32(0).u64(mintRent).u64(82n).bytes(tokenProgram.bytes).finish() },
     { program: tokenProgram, accounts: [w(curve.mint)], data: concatBytes(Uint8Array.of(20, 6), PUMP.mintAuthority.bytes, Uint8Array.of(0)), logs: ['Program log: Instruction: InitializeMint2'], cu: 1_497 },
-    { program: SYSTEM, accounts: [ws(user), w(curve.bondingCurve)], data: writer.reset().u32(0).u64(curveRent).u64(151n).bytes(PUMP.program.bytes).finish() },
+    // A pre-funded PDA is topped up (system transfer) instead of created; allocate / assign follow on chain.
+    prefunded > 0n
+      ? { program: SYSTEM, accounts: [ws(user), w(curve.bondingCurve)], data: writer.reset().u32(2).u64(curveTopUp).finish() }
+      : { program: SYSTEM, accounts: [ws(user), w(curve.bondingCurve)], data: writer.reset().u32(0).u64(curveRent).u64(151n).bytes(PUMP.program.bytes).finish() },
     { program: ATA, accounts: [ws(user), w(curve.curveAta.address), r(curve.bondingCurve), r(curve.mint), r(SYSTEM), r(tokenProgram)], data: new Uint8Array(0), logs: ['Program log: Create'], cu: 19_324 },
     ...(v2 ? [] : [{ program: METAPLEX, accounts: [w(metadata), r(curve.mint), r(PUMP.mintAuthority), ws(user), r(PUMP.mintAuthority), r(SYSTEM)], data: Uint8Array.of(33), logs: ['Program log: IX: Create Metadata Accounts v3'], cu: 46_459 }]),
     { program: tokenProgram, accounts: [w(curve.mint), w(curve.curveAta.address), r(PUMP.mintAuthority)], data: writer.reset().u8(7).u64(PUMP_CURVE.totalSupply).finish(), logs: ['Program log: Instruction: MintTo'], cu: 4_492 },

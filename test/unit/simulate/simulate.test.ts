@@ -169,12 +169,17 @@ describe('simulate: market shape', () => {
 describe('simulate: round trip through the RPC format, normalizer and decoders', () => {
   it('toRpcJson → normalizeRpcTransaction gives back the RawTx; decoding gives the ground truth', () => {
     let trades = 0;
+    let createAndComplete = 0;
     for (const sim of simulatedTransactions({ seed: 21, count: 15_000 })) {
       const wire = JSON.parse(jsonOf(sim)) as unknown;
       const raw = normalizeRpcTransaction(wire);
       assert.deepEqual(raw, sim.tx);
       const decoded = decodeTransaction(raw);
       assert.equal(needsQuarantine(decoded), false, JSON.stringify(decoded.problems));
+      // Nor any disagreement of the balance self-check (flags): the simulator's balances are the chain's.
+      assert.deepEqual(decoded.problems.filter((p) => p.severity === 'flag'), [], sim.tx.signature);
+      const types = new Set(sim.events.map((e) => e.type));
+      if (types.has('token_created') && types.has('curve_completed')) createAndComplete++;
       assert.equal(decoded.events.length, sim.events.length, sim.tx.signature);
       for (const expected of sim.events) {
         const got = decoded.events.find((e) => e.type === expected.type && e.ixIndex === expected.ixIndex && e.innerIxIndex === expected.innerIxIndex);
@@ -186,6 +191,7 @@ describe('simulate: round trip through the RPC format, normalizer and decoders',
       }
     }
     assert.ok(trades > 10_000);
+    assert.ok(createAndComplete > 0, 'a create whose dev buy completes the curve in the same transaction');
   });
 
   it('RPC JSON has the getTransaction shape: both event channels, invoke/success pairs, uiTokenAmount', () => {
