@@ -396,8 +396,9 @@ export class Market {
     const viaRouter = buys === 1 && rng.chance(0.06);
     const fails = buys === 1 && !viaRouter && rng.chance(this.options.failedShare);
     const snapshot = fails ? this.snapshot(token) : null;
+    let migrated = false;
     if (sell) this.addSell(b, token, traderIndex, placed, viaRouter);
-    else this.addBuys(b, token, traderIndex, buys, placed, viaRouter);
+    else migrated = this.addBuys(b, token, traderIndex, buys, placed, viaRouter, undefined, !fails);
     if (snapshot) {
       // Slippage failure: undo every effect, keep the launchpad instruction without its CPIs.
       this.ledger.rollback();
@@ -412,7 +413,8 @@ export class Market {
       return this.finish(b, placed, 1, cu);
     }
     const sim = this.finish(b, placed, 1, cu);
-    if (--token.tradesLeft <= 0 && !token.runner) this.retire(token);
+    if (migrated) this.graduate(token, sim.tx.err === null);
+    else if (--token.tradesLeft <= 0 && !token.runner) this.retire(token);
     return sim;
   }
 
@@ -452,8 +454,15 @@ export class Market {
     return rng.logUniform(LAMPORTS_PER_SOL / 100, 3 * LAMPORTS_PER_SOL);
   }
 
-  /** `count` buys by one trader; `sizeLamports` fixes the size of each (default: by trader kind). */
-  private addBuys(b: TxBuilder, token: SimToken, traderIndex: number, count: number, placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }>, viaRouter: boolean, sizeLamports?: number): void {
+  /**
+   * `count` buys by one trader; `sizeLamports` fixes the size of each (default: by trader kind). With
+   * `mayMigrate`, a buy that completes a pump.fun curve is sometimes followed by its `migrate` in the same
+   * transaction (permissionless: the buyer calls it); returns true when it was.
+   */
+  private addBuys(
+    b: TxBuilder, token: SimToken, traderIndex: number, count: number, placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }>,
+    viaRouter: boolean, sizeLamports?: number, mayMigrate = false,
+  ): boolean {
     const rng = this.rng;
     const trader = this.traders[traderIndex]!;
     const tokenProgram = token.curve ? token.curve.tokenProgram : TOKEN;
@@ -471,7 +480,16 @@ export class Market {
       const built = token.curve ? this.pumpBuy(token.curve, trader, ata.account, size) : this.launchBuy(token.pool!, trader, ata.account, size, viaRouter);
       this.place(b, built, placed, viaRouter, trader, viaRouter ? ata.ix : null);
       this.afterTrade(token);
+      if (mayMigrate && !viaRouter && token.curve?.complete && rng.chance(0.3)) {
+        const due = this.migrations.findIndex((m) => m.token === token);
+        if (due >= 0) this.migrations.splice(due, 1);
+        const migration = this.migrationIx(token, trader.key);
+        placed.push({ built: migration, ixIndex: b.instructionCount, innerIxIndex: -1 });
+        b.add(migration.ix);
+        return true;
+      }
     }
+    return false;
   }
 
   private addSell(b: TxBuilder, token: SimToken, traderIndex: number, placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }>, viaRouter: boolean): void {
@@ -562,27 +580,35 @@ export class Market {
   }
 
   private migrate(token: SimToken): SimTx {
-    const rng = this.rng;
+    const payer = token.curve ? PUMP.migrationKeeper : LAUNCHLAB.migrator;
     const placed: Array<{ built: BuiltIx; ixIndex: number; innerIxIndex: number }> = [];
+    const built = this.migrationIx(token, payer);
+    const { b, cu } = this.begin(payer);
+    b.add(built.ix);
+    placed.push({ built, ixIndex: 2, innerIxIndex: -1 });
+    const sim = this.finish(b, placed, 1, cu);
+    this.graduate(token, sim.tx.err === null);
+    return sim;
+  }
+
+  /** The migration instruction of a completed curve (pump.fun → PumpSwap, LaunchLab → CPMM / AMM v4), paid by `payer`. */
+  private migrationIx(token: SimToken, payer: Key): BuiltIx {
+    const rng = this.rng;
     const tokenAccount = (mint: Key, owner: Key, programId: Key, decimals: number): TokenAccount =>
       this.ledger.openToken({ address: newKey(rng), mint: mint.b58, owner: owner.b58, programId: programId.b58, decimals });
-    let payer: Key;
-    let built: BuiltIx;
     if (token.curve) {
       const c = token.curve;
-      payer = PUMP.migrationKeeper;
       const pool = newKey(rng);
-      const poolAuthority = newKey(rng);
       const poolBase = tokenAccount(c.mint, pool, c.tokenProgram, 6);
       const poolQuote = tokenAccount(WSOL, pool, TOKEN, 9);
       token.amm = this.pumpSwapMarket(c, pool, poolBase, poolQuote);
-      built = pumpMigrateIx(
+      return pumpMigrateIx(
         this.ledger,
         c,
         payer,
         {
           pool,
-          poolAuthority,
+          poolAuthority: newKey(rng),
           lpMint: newKey(rng),
           poolBase,
           poolQuote,
@@ -592,33 +618,29 @@ export class Market {
         },
         BigInt(this.blockTime),
       );
-    } else {
-      const p = token.pool!;
-      payer = LAUNCHLAB.migrator;
-      const pool = newKey(rng);
-      const filler: Key[] = [];
-      for (let i = 0; i < 10; i++) filler.push(newKey(rng));
-      built = launchMigrateIx(this.ledger, p, payer, {
-        pool,
-        lpMint: newKey(rng),
-        baseVault: tokenAccount(p.mint, pool, TOKEN, 6),
-        quoteVault: tokenAccount(p.quote.mint, pool, TOKEN, p.quote.decimals),
-        filler,
-      });
     }
-    const { b, cu } = this.begin(payer);
-    b.add(built.ix);
-    placed.push({ built, ixIndex: 2, innerIxIndex: -1 });
-    const sim = this.finish(b, placed, 1, cu);
+    const p = token.pool!;
+    const pool = newKey(rng);
+    const filler: Key[] = [];
+    for (let i = 0; i < 10; i++) filler.push(newKey(rng));
+    return launchMigrateIx(this.ledger, p, payer, {
+      pool,
+      lpMint: newKey(rng),
+      baseVault: tokenAccount(p.mint, pool, TOKEN, 6),
+      quoteVault: tokenAccount(p.quote.mint, pool, TOKEN, p.quote.decimals),
+      filler,
+    });
+  }
+
+  /** After its migration: a pump.fun token trades on in its PumpSwap pool for a while; the rest are retired. */
+  private graduate(token: SimToken, succeeded: boolean): void {
     token.migrated = true;
-    if (token.amm && sim.tx.err === null) {
-      // The token's second life: it trades on its PumpSwap pool for a while.
+    if (token.amm && succeeded) {
       this.dropFromActive(token);
-      token.ammTradesLeft = rng.range(10, 80);
+      token.ammTradesLeft = this.rng.range(10, 80);
       this.graduated.push(token);
       if (this.graduated.length > MAX_GRADUATED) this.retire(this.graduated[0]!);
     } else this.retire(token);
-    return sim;
   }
 
   /** A buy or sell of a graduated token on its PumpSwap pool, sometimes through a router. */

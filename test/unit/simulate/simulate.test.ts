@@ -170,6 +170,7 @@ describe('simulate: round trip through the RPC format, normalizer and decoders',
   it('toRpcJson → normalizeRpcTransaction gives back the RawTx; decoding gives the ground truth', () => {
     let trades = 0;
     let createAndComplete = 0;
+    let completeAndMigrate = 0;
     for (const sim of simulatedTransactions({ seed: 21, count: 15_000 })) {
       const wire = JSON.parse(jsonOf(sim)) as unknown;
       const raw = normalizeRpcTransaction(wire);
@@ -180,6 +181,7 @@ describe('simulate: round trip through the RPC format, normalizer and decoders',
       assert.deepEqual(decoded.problems.filter((p) => p.severity === 'flag'), [], sim.tx.signature);
       const types = new Set(sim.events.map((e) => e.type));
       if (types.has('token_created') && types.has('curve_completed')) createAndComplete++;
+      if (types.has('curve_completed') && types.has('migrated')) completeAndMigrate++;
       assert.equal(decoded.events.length, sim.events.length, sim.tx.signature);
       for (const expected of sim.events) {
         const got = decoded.events.find((e) => e.type === expected.type && e.ixIndex === expected.ixIndex && e.innerIxIndex === expected.innerIxIndex);
@@ -192,6 +194,7 @@ describe('simulate: round trip through the RPC format, normalizer and decoders',
     }
     assert.ok(trades > 10_000);
     assert.ok(createAndComplete > 0, 'a create whose dev buy completes the curve in the same transaction');
+    assert.ok(completeAndMigrate > 0, 'a buy that completes the curve and its migrate in one transaction');
   });
 
   it('RPC JSON has the getTransaction shape: both event channels, invoke/success pairs, uiTokenAmount', () => {
