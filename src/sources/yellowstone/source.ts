@@ -83,6 +83,13 @@ interface Held {
   receivedAtMs: number;
 }
 
+/**
+ * A new AMM pool's gap (server without replay) ends this many slots after the newest slot seen when the filter
+ * changed, and not before this long: blocks already on their way were filtered without the pool.
+ */
+const POOL_GAP_SLOTS = 16;
+const POOL_GAP_MS = 2_000;
+
 /** Thrown inside a connection to make the loop resubscribe right away (no backoff): replay can fill a hole. */
 class Resubscribe extends Error {}
 
@@ -206,13 +213,26 @@ export class YellowstoneSource implements TransactionSource {
         resubscribe(new Resubscribe(`following ${added.size} new AMM pool(s) from slot ${from}`));
         return;
       }
-      // Otherwise the new filter set replaces the old one on the same stream; the pools' earlier trades are a gap (RPC lists it).
+      // Otherwise the new filter set replaces the old one on the same stream. Blocks the server sent before it
+      // applied the change were filtered the old way: the pools' gap ends only once those have surely arrived.
       stream.write(this.request(), () => {});
-      queue.push({
-        kind: 'gap', lastSlotBefore: from - 1, firstSlotAfter: Math.max(from, state.lastComplete ?? from), backfilled: false,
-        reason: `following ${added.size} new AMM pool(s) from slot ${from}`, addresses: [...added.keys()],
-      });
+      poolGaps.push({ from, addresses: [...added.keys()], untilSlot: maxSeenSlot + POOL_GAP_SLOTS, notBeforeMs: Date.now() + POOL_GAP_MS });
     });
+    /** New pools' gaps waiting for the old filter's blocks to drain (see {@link flushPoolGaps}). */
+    const poolGaps: Array<{ from: number; addresses: string[]; untilSlot: number; notBeforeMs: number }> = [];
+    let maxSeenSlot = state.lastComplete ?? 0;
+    /** Reports the pools' gaps whose old-filter blocks are in (or all of them, when the connection ends). */
+    const flushPoolGaps = (all: boolean) => {
+      for (let i = poolGaps.length - 1; i >= 0; i--) {
+        const g = poolGaps[i]!;
+        if (!all && maxSeenSlot < g.untilSlot && (paused || Date.now() < g.notBeforeMs)) continue;
+        poolGaps.splice(i, 1);
+        queue.push({
+          kind: 'gap', lastSlotBefore: g.from - 1, firstSlotAfter: Math.max(g.from, maxSeenSlot), backfilled: false,
+          reason: `following ${g.addresses.length} new AMM pool(s) from slot ${g.from}`, addresses: g.addresses,
+        });
+      }
+    };
     // On start, pools created shortly before the checkpoint have their history listed again (idempotent).
     if (tracked && tracked.size > 0 && state.lastComplete !== null && !state.trackedReplayed) {
       state.trackedReplayed = true;
@@ -278,6 +298,8 @@ export class YellowstoneSource implements TransactionSource {
 
     const onUpdate = (update: SubscribeUpdate) => {
       lastActivity = Date.now();
+      const seen = update.transaction?.slot ?? update.blockMeta?.slot;
+      if (seen !== undefined) maxSeenSlot = Math.max(maxSeenSlot, Number(seen));
       if (update.ping) {
         stream.write(pingRequest(++pingId), () => {});
         return;
@@ -313,6 +335,7 @@ export class YellowstoneSource implements TransactionSource {
         }
         const blockTime = update.blockMeta.blockTime ? Number(update.blockMeta.blockTime.timestamp) : null;
         completeSlot(slot, blockTime);
+        if (poolGaps.length > 0) flushPoolGaps(false);
         throttle();
       }
     };
@@ -338,6 +361,7 @@ export class YellowstoneSource implements TransactionSource {
             return;
           }
           if (!paused) stream.write(pingRequest(++pingId), () => {});
+          if (poolGaps.length > 0) flushPoolGaps(false);
         }, Math.min(this.o.pingIntervalMs, Math.max(50, this.o.idleTimeoutMs / 3)));
         const onAbort = () => resolve();
         signal.addEventListener('abort', onAbort, { once: true });
@@ -349,6 +373,8 @@ export class YellowstoneSource implements TransactionSource {
       });
     } finally {
       stopTracking?.();
+      // A lost stream must not lose a pool's history: report what is pending (the next connection resumes after it).
+      if (!signal.aborted) flushPoolGaps(true);
       stream.destroy();
     }
   }
