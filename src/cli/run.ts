@@ -107,6 +107,7 @@ export function buildSource(kind: SourceKind, config: Config, flags: IndexerFlag
       const filled = withRpcGapBackfill(source, {
         httpUrl: config.solanaRpcUrl,
         programs,
+        tracked: tracked?.addresses,
         commitment: config.commitment,
         requestsPerSecond: config.rpcRequestsPerSecond,
         concurrency: config.rpcConcurrency,

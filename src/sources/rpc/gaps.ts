@@ -20,6 +20,7 @@ import { errorMessage } from '../../core/errors.ts';
 import { log } from '../../core/logger.ts';
 import { redactUrl } from '../../core/redact.ts';
 import { Backoff, sleep, type BackoffOptions } from '../backoff.ts';
+import type { TrackedAddresses } from '../tracked.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../types.ts';
 import { fetchedItem, notReturnedItem, openRpcHistory, RPC_READER_DEFAULTS, type RpcHistory, type RpcReaderSettings, type SignatureInfo } from './history.ts';
 
@@ -31,6 +32,8 @@ export interface RpcGapBackfillOptions extends Partial<RpcReaderSettings> {
   httpUrl: string;
   /** Program ids whose history fills a gap: the wrapped source's programs. */
   programs: string[];
+  /** The AMM pools the wrapped source follows: their history fills a gap too (their trades mention no program). */
+  tracked?: TrackedAddresses;
   /** getSignaturesForAddress / getTransaction commitment (processed is read as confirmed). Default confirmed. */
   commitment?: 'processed' | 'confirmed' | 'finalized';
   /** Also yield failed transactions (when the wrapped source does). Default false. */
@@ -58,7 +61,7 @@ export class RpcGapBackfill implements TransactionSource {
   readonly name: string;
   readonly stats: GapBackfillStats = { filled: 0, unfilled: 0, transactions: 0, duplicatesDropped: 0 };
   private readonly history: RpcHistory;
-  private readonly o: Required<Omit<RpcGapBackfillOptions, 'commitment'>> & { commitment: 'confirmed' | 'finalized' };
+  private readonly o: Required<Omit<RpcGapBackfillOptions, 'commitment' | 'tracked'>> & { commitment: 'confirmed' | 'finalized'; tracked?: TrackedAddresses };
 
   constructor(
     readonly inner: TransactionSource,
@@ -154,7 +157,8 @@ export class RpcGapBackfill implements TransactionSource {
   private async list(gap: Gap & { lastSlotBefore: number }, signal: AbortSignal): Promise<SignatureInfo[]> {
     await this.reachSlot(gap.firstSlotAfter, signal);
     const found = new Map<string, SignatureInfo>();
-    for (const program of gap.addresses ?? this.o.programs) {
+    const addresses = gap.addresses ?? [...this.o.programs, ...(this.o.tracked?.current().keys() ?? [])];
+    for (const program of addresses) {
       const listed = await this.history.signatures(program, { stopAt: (s) => s.slot <= gap.lastSlotBefore }, signal);
       for (const s of listed) {
         if (s.slot <= gap.firstSlotAfter && (this.o.includeFailed || s.err === null)) found.set(s.signature, s);
