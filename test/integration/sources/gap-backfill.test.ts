@@ -10,10 +10,10 @@ import { withRpcGapBackfill, type RpcGapBackfill, type RpcGapBackfillOptions } f
 import { createYellowstoneSource, type YellowstoneSourceOptions } from '../../../src/sources/yellowstone/index.ts';
 import { startGeyserTestServer, type GeyserTestServer, type GeyserTestServerOptions } from '../../servers/geyser-server.ts';
 import { startRpcTestServer, type RpcTestServer } from '../../servers/rpc-server.ts';
-import { accountKeysOf, failed, loadRpcFixtures, signatureOf, synthesize, type RpcTx } from '../../servers/ledger.ts';
+import { failed, loadRpcFixtures, signatureOf, synthesize, type RpcTx } from '../../servers/ledger.ts';
 import { TrackedAddresses } from '../../../src/sources/tracked.ts';
 import { waitUntil } from '../../servers/wait.ts';
-import { duplicates, runSource, LAUNCHLAB, PUMP } from './helpers.ts';
+import { duplicates, onPool, runSource, LAUNCHLAB, POOL, PUMP } from './helpers.ts';
 
 const fixtures = loadRpcFixtures();
 const skip = fixtures ? false : 'shared fixtures absent (../shared/fixtures): gap backfill tests need real transactions';
@@ -95,12 +95,6 @@ describe('yellowstone gaps backfilled over RPC', { skip }, () => {
   });
 
   test("a newly tracked AMM pool: its trades between its creation and the filter update come from RPC (that pool's history only)", async () => {
-    const POOL = 'AmmPoo1TrackedPoo1TrackedPoo1TrackedPoo1Trk';
-    const onPool = (txs: RpcTx[]): RpcTx[] => txs.filter((t) => !(t.meta?.loadedAddresses?.writable.length || t.meta?.loadedAddresses?.readonly.length)).map((t) => {
-      const keys = t.transaction.message.accountKeys as unknown[];
-      t.transaction.message.accountKeys = keys.map((k) => (typeof k === 'string' && [PUMP, LAUNCHLAB].includes(k) ? POOL : k)) as typeof t.transaction.message.accountKeys;
-      return t;
-    }).filter((t) => accountKeysOf(t).includes(POOL) && !failed(t));
     const c = await chain({ fromSlotSupport: false });
     const tracked = new TrackedAddresses(10);
     const src = filled(c, {}, tracked);

@@ -1,5 +1,6 @@
 /** Shared by the source tests: collect a source's output until a condition, with a deadline. */
 import type { SourceItem, TransactionSource, Checkpoint } from '../../../src/sources/types.ts';
+import { accountKeysOf, failed, type RpcTx } from '../../servers/ledger.ts';
 
 export const PUMP = '6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P';
 export const LAUNCHLAB = 'LanMV9sAd7wArD4vJFi2qDdfnVhFxYSUg6eADduJ3uj';
@@ -52,4 +53,23 @@ export function runSource(source: TransactionSource, checkpoint: Checkpoint | nu
 export function duplicates(values: string[]): string[] {
   const seen = new Set<string>();
   return values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)));
+}
+
+/** A pool the AMM tests follow. */
+export const POOL = 'AmmPoo1TrackedPoo1TrackedPoo1TrackedPoo1Trk';
+
+/**
+ * The transactions as trades on `POOL` only (general AMM traffic): the launchpad program replaced by the pool
+ * in the static account keys; failed ones and templates with address lookup tables (which name the program
+ * outside the static keys) left out.
+ */
+export function onPool(txs: RpcTx[]): RpcTx[] {
+  return txs
+    .filter((t) => !(t.meta?.loadedAddresses?.writable.length || t.meta?.loadedAddresses?.readonly.length))
+    .map((t) => {
+      const keys = t.transaction.message.accountKeys as unknown[];
+      t.transaction.message.accountKeys = keys.map((k) => (typeof k === 'string' && [PUMP, LAUNCHLAB].includes(k) ? POOL : k)) as typeof t.transaction.message.accountKeys;
+      return t;
+    })
+    .filter((t) => accountKeysOf(t).includes(POOL) && !failed(t));
 }

@@ -10,10 +10,10 @@ import pino from 'pino';
 import { createYellowstoneSource, YellowstoneSource, type YellowstoneSourceOptions } from '../../../src/sources/yellowstone/index.ts';
 import { log, setLogger } from '../../../src/core/logger.ts';
 import { startGeyserTestServer, type GeyserTestServer, type GeyserTestServerOptions } from '../../servers/geyser-server.ts';
-import { accountKeysOf, failed, loadRpcFixtures, signatureOf, synthesize, type RpcTx } from '../../servers/ledger.ts';
+import { failed, loadRpcFixtures, signatureOf, synthesize, type RpcTx } from '../../servers/ledger.ts';
 import { waitUntil } from '../../servers/wait.ts';
 import { TrackedAddresses } from '../../../src/sources/tracked.ts';
-import { duplicates, runSource, LAUNCHLAB, PUMP } from './helpers.ts';
+import { duplicates, onPool, runSource, LAUNCHLAB, POOL, PUMP } from './helpers.ts';
 
 const fixtures = loadRpcFixtures();
 const skip = fixtures ? false : 'shared fixtures absent (../shared/fixtures): yellowstone source tests need real transactions';
@@ -62,13 +62,6 @@ describe('yellowstone source', { skip }, () => {
 
   for (const replay of [true, false]) {
     test(`tracked AMM pools (${replay ? 'server replays' : 'no from_slot'}): a pool added while streaming is followed, its trades since its creation ${replay ? 'replayed' : 'reported as a gap of that pool'}`, async () => {
-      const POOL = 'AmmPoo1TrackedPoo1TrackedPoo1TrackedPoo1Trk';
-      // Templates with address lookup tables name the program outside the static keys: left out.
-      const onPool = (txs: RpcTx[]): RpcTx[] => txs.filter((t) => !(t.meta?.loadedAddresses?.writable.length || t.meta?.loadedAddresses?.readonly.length)).map((t) => {
-        const keys = t.transaction.message.accountKeys as unknown[];
-        t.transaction.message.accountKeys = keys.map((k) => (typeof k === 'string' && [PUMP, LAUNCHLAB].includes(k) ? POOL : k)) as typeof t.transaction.message.accountKeys;
-        return t;
-      }).filter((t) => accountKeysOf(t).includes(POOL) && !failed(t));
       const server = await start({ fromSlotSupport: replay });
       const tracked = new TrackedAddresses(10);
       const src = source(server, { tracked });
