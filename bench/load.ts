@@ -20,8 +20,7 @@ import { getCandles } from '../src/analytics/candles/query.ts';
 import { refreshCandles } from '../src/analytics/candles/refresh.ts';
 import { applyTokenBalances } from '../src/analytics/holders/balances.ts';
 import { takeHolderSnapshots } from '../src/analytics/holders/snapshot.ts';
-import { scoreToken } from '../src/analytics/scores/formula.ts';
-import { gatherScoreInputs } from '../src/analytics/scores/inputs.ts';
+import { computeTokenAnalytics } from '../src/analytics/realtime/compute.ts';
 import { fetchMetadataFacts } from '../src/analytics/scores/metadata.ts';
 import { scoreTokens } from '../src/analytics/scores/run.ts';
 import { SqlApiData } from '../src/api/data.ts';
@@ -209,12 +208,13 @@ async function main(): Promise<void> {
         const to = new Date();
         await getCandles(db, pick(tokens).mint, '1m', new Date(to.getTime() - 3_600_000), to);
       },
-      /** The scoring formula over one token's stored inputs (metadata from its cache). */
+      /** One token's real-time analytics (holder metrics, score, trending) from its stored data (metadata from its cache). */
       calculate_score: async () => {
         const t = anyOf(tokens);
         const uri = `https://example.invalid/${t.symbol}.json`;
         const metadata = await fetchMetadataFacts(uri, { cache, timeoutMs: 100 });
-        scoreToken(await gatherScoreInputs(db, { tokenId: scoreTargets.get(t.mint)!.tokenId, mint: t.mint, name: t.symbol, symbol: t.symbol, uri, creator: null }, new Date(), metadata));
+        const token = { tokenId: scoreTargets.get(t.mint)!.tokenId, mint: t.mint, name: t.symbol, symbol: t.symbol, uri, creator: null, decimals: 6 };
+        await computeTokenAnalytics(db, [token], new Date(), new Map([[t.mint, metadata]]));
       },
       /** The seed's cached reads: current price, score, hot set (read-through: the database answers a miss). */
       read_cached: async () => {

@@ -16,12 +16,10 @@
  * applies the indexer's GC setting (src/core/heap.ts; `--default-gc`: V8's defaults).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { tuneHeapForIngestion } from '../src/core/heap.ts';
-import { openDb } from '../src/db/index.ts';
 import type { Db, Queryable } from '../src/db/types.ts';
 import { EventWriter } from '../src/db/writer.ts';
 import { commitBatch } from '../src/pipeline/commit.ts';
@@ -30,8 +28,7 @@ import { ThreadedSource } from '../src/pipeline/decode-thread.ts';
 import { Pipeline } from '../src/pipeline/pipeline.ts';
 import { SimulateSource, type SimulateOptions } from '../src/sources/simulate/index.ts';
 import type { TransactionSource } from '../src/sources/types.ts';
-
-type Backend = 'embedded' | 'server';
+import { BENCH_SERVER_URL, openBackend, percentile, type Backend } from './backends.ts';
 
 interface Args {
   json: boolean;
@@ -67,7 +64,7 @@ function parseArgs(argv: string[]): Args {
     stallSeconds: num('stall-seconds', 60),
     backends: (get('backends') ?? 'server,embedded').split(',') as Backend[],
     child: (get('child') as Backend | undefined) ?? null,
-    serverUrl: process.env.MEGATRON_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    serverUrl: BENCH_SERVER_URL,
     profile: argv.includes('--profile'),
     inThread: argv.includes('--in-thread'),
     defaultGc: argv.includes('--default-gc'),
@@ -169,32 +166,11 @@ function counted(source: BenchSource): { source: BenchSource; pulled(): number }
   };
 }
 
-const percentile = (sorted: number[], p: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
-
-async function openBackend(backend: Backend, args: Args): Promise<{ db: Db; url: string | null; cleanup(): Promise<void> }> {
-  if (backend === 'embedded') {
-    const dir = mkdtempSync(path.join(tmpdir(), 'megatron-bench-'));
-    const db = await openDb({ dataDir: path.join(dir, 'pglite') });
-    return { db, url: null, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `megatron_bench_${Date.now().toString(36)}_${process.pid}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: args.serverUrl });
-    await c.connect();
-    await c.query(sql).finally(() => c.end());
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(args.serverUrl);
-  url.pathname = `/${name}`;
-  const db = await openDb({ databaseUrl: url.toString(), maxConnections: 4 });
-  return { db, url: url.toString(), cleanup: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
 const SIM: SimulateOptions = { startTime: 1_750_000_000 };
 
 async function runBackend(backend: Backend, args: Args): Promise<BackendResult> {
   const rss = rssSampler();
-  const { db, url, cleanup } = await openBackend(backend, args);
+  const { db, url, cleanup } = await openBackend(backend, args.serverUrl);
   const signal = new AbortController().signal;
   try {
     // 1. Full speed.
@@ -318,7 +294,7 @@ function profiled(db: Db, kinds: Map<string, KindProfile>): Db {
  * per kind (averaged), BEGIN/COMMIT and Node-side time as the remainder.
  */
 async function profileCommit(backend: Backend, args: Args): Promise<void> {
-  const { db, cleanup } = await openBackend(backend, args);
+  const { db, cleanup } = await openBackend(backend, args.serverUrl);
   try {
     const batches: PipelineItem[][] = [[]];
     let filled = 0;

@@ -1,7 +1,8 @@
 import { getCandles } from '../analytics/candles/query.ts';
 import { HOT_SET_SIZE } from '../cache/keys.ts';
+import type { TokenRank } from '../cache/keys.ts';
 import { loadHotTokens, loadLatestScores, loadPriceSnapshots } from '../cache/sync.ts';
-import { readHotTokens, readPrice, readScore } from '../cache/tokens.ts';
+import { readHotTokens, readPrice, readScore, type ScoreSnapshot } from '../cache/tokens.ts';
 import type { Cache } from '../cache/store.ts';
 import { cacheRequests, feedSubscribers, wallClockLag } from '../core/metrics.ts';
 import type { Db } from '../db/index.ts';
@@ -63,8 +64,8 @@ export class SqlApiData implements ApiData {
   /** Which analytics tables exist, probed once per minute (they arrive with later migrations). */
   private tables(): Promise<T.Schema> {
     return this.memo.get('schema', 60_000, async () => {
-      const r = (await this.db.query<{ scores: boolean; holder_snapshots: boolean; holder_balances: boolean }>(T.SCHEMA_PROBE)).rows[0]!;
-      return { scores: r.scores, holderSnapshots: r.holder_snapshots, holderBalances: r.holder_balances };
+      const r = (await this.db.query<{ scores: boolean; analytics: boolean; holder_snapshots: boolean; holder_balances: boolean }>(T.SCHEMA_PROBE)).rows[0]!;
+      return { scores: r.scores, analytics: r.analytics, holderSnapshots: r.holder_snapshots, holderBalances: r.holder_balances };
     });
   }
 
@@ -98,20 +99,23 @@ export class SqlApiData implements ApiData {
     });
   }
 
-  async hotTokens(limit: number): Promise<M.TokenSummary[]> {
+  async hotTokens(limit: number, rank: TokenRank = 'score'): Promise<M.HotToken[]> {
     const schema = await this.tables();
     const members = await readHotTokens(this.cache, limit, async () => {
-      const scored = schema.scores ? await loadHotTokens(this.db) : [];
+      const scored = schema.scores ? await loadHotTokens(this.db, rank) : [];
       if (scored.length > 0) return scored;
       // Before the first scoring run: the most traded tokens of the last hour.
       const rows = (await this.db.query<{ mint: string; score: number }>(T.HOT_BY_ACTIVITY, [HOT_SET_SIZE])).rows;
       return rows.map((r) => ({ member: r.mint, score: Number(r.score) }));
-    });
+    }, rank);
     const mints = members.map((m) => m.member);
     if (mints.length === 0) return [];
     const rows = await this.memo.get(`hot:${mints.join(',')}`, 2000, async () => (await this.db.query<T.TokenSummaryRow>(T.tokensByMintSql(schema), [mints])).rows);
     const byMint = new Map(rows.map((r) => [r.mint, summary(r)]));
-    return mints.flatMap((m) => byMint.get(m) ?? []);
+    return members.flatMap((m) => {
+      const s = byMint.get(m.member);
+      return s ? [{ ...s, rank_score: m.score }] : [];
+    });
   }
 
   async token(mint: string): Promise<M.TokenDetail | null> {
@@ -125,9 +129,12 @@ export class SqlApiData implements ApiData {
       this.price(mint),
       schema.scores ? this.latestScore(mint) : Promise.resolve(null),
     ]);
+    const base = summary(row);
     return {
-      ...summary(row),
-      score: score ?? row.score,
+      ...base,
+      score: score?.total_score ?? base.score,
+      trending: score?.trending_score ?? base.trending,
+      score_as_of_slot: score?.as_of_slot ?? null,
       uri: row.uri,
       decimals: row.decimals ?? 6,
       supply: row.supply,
@@ -145,20 +152,20 @@ export class SqlApiData implements ApiData {
       fromDb = true;
       return (await loadPriceSnapshots(this.db, [mint])).get(mint) ?? null;
     });
-    if (!snap) return { price: null, volume_1h: null, change_1h: null, last_trade: null, source: 'database' };
+    if (!snap) return { price: null, volume_1h: null, change_1h: null, last_trade: null, last_signature: null, source: 'database' };
     return {
       price: snap.price,
       volume_1h: snap.volume_1h,
       change_1h: snap.change_1h === null ? null : Number(snap.change_1h),
       last_trade: snap.last_trade.block_time,
+      last_signature: snap.last_trade.signature,
       source: fromDb ? 'database' : 'cache',
     };
   }
 
   /** `token:score:{mint}` read-through. */
-  async latestScore(mint: string): Promise<number | null> {
-    const snap = await readScore(this.cache, mint, async () => (await loadLatestScores(this.db, [mint])).get(mint) ?? null);
-    return snap?.total_score ?? null;
+  latestScore(mint: string): Promise<ScoreSnapshot | null> {
+    return readScore(this.cache, mint, async () => (await loadLatestScores(this.db, [mint])).get(mint) ?? null);
   }
 
   /** Candles through the analytics query surface (continuous aggregates or rollups, same relations). */
@@ -166,7 +173,8 @@ export class SqlApiData implements ApiData {
     await this.requireTokenId(mint);
     const width = TIMEFRAMES[tf];
     const start = from - (from % width);
-    return this.memo.get(`candles:${mint}:${tf}:${start}:${to}`, 1000, async () => {
+    // A short memo: concurrent readers share one query, yet the newest candle stays within ~200 ms of the last commit.
+    return this.memo.get(`candles:${mint}:${tf}:${start}:${to}`, 200, async () => {
       const rows = await getCandles(this.db, mint, tf, new Date(start * 1000), new Date(to * 1000));
       return rows.map((c) => ({
         time: Math.floor(c.bucket.getTime() / 1000),
@@ -211,27 +219,38 @@ export class SqlApiData implements ApiData {
     };
   }
 
+  /** Holder metrics: the real-time row when there is one (docs/realtime.md), else the latest periodic snapshot. */
   async holders(mint: string, limit: number): Promise<M.Holders> {
     const id = await this.requireTokenId(mint);
     const schema = await this.tables();
-    const [snapshots, top] = await Promise.all([
+    const [live, snapshots, top] = await Promise.all([
+      schema.analytics ? this.db.query<Q.LiveHoldersRow>(Q.LIVE_HOLDERS, [id]) : Promise.resolve({ rows: [] }),
       schema.holderSnapshots ? this.db.query<Q.SnapshotRow>(Q.LATEST_SNAPSHOT, [id]) : Promise.resolve({ rows: [] }),
       schema.holderBalances ? this.db.query<Q.TopHolderRow>(Q.TOP_HOLDERS, [mint, limit]) : Promise.resolve({ rows: [] }),
     ]);
+    const l = live.rows[0];
     const s = snapshots.rows[0];
-    return {
-      snapshot: s
-        ? {
-            time: iso(s.snapshot_time)!,
-            total_holders: s.total_holders,
-            top_10_pct: s.top_10_concentration,
-            top_25_pct: s.top_25_concentration,
-            gini: s.gini_coefficient,
-            buckets: { '1_100': s.holders_1_100, '100_1k': s.holders_100_1k, '1k_10k': s.holders_1k_10k, '10k_plus': s.holders_10k_plus },
-          }
-        : null,
-      top: top.rows,
-    };
+    const metrics = (r: Q.SnapshotRow, time: Date) => ({
+      time: iso(time)!,
+      total_holders: r.total_holders,
+      top_10_pct: r.top_10_concentration,
+      top_25_pct: r.top_25_concentration,
+      gini: r.gini_coefficient,
+      buckets: { '1_100': r.holders_1_100, '100_1k': r.holders_100_1k, '1k_10k': r.holders_1k_10k, '10k_plus': r.holders_10k_plus },
+    });
+    const snapshot = l
+      ? {
+          ...metrics(l, l.computed_at),
+          source: 'live' as const,
+          as_of_slot: Number(l.as_of_slot),
+          dev_balance: l.dev_balance,
+          snipers: { wallets: l.sniper_wallets, balance: l.sniper_balance },
+          bundles: { wallets: l.bundle_wallets, balance: l.bundle_balance },
+        }
+      : s
+        ? { ...metrics(s, s.snapshot_time), source: 'snapshot' as const, as_of_slot: null, dev_balance: null, snipers: null, bundles: null }
+        : null;
+    return { snapshot, top: top.rows };
   }
 
   async scores(mint: string, limit: number): Promise<M.Score[]> {
@@ -320,6 +339,7 @@ function summary(r: T.TokenSummaryRow): M.TokenSummary {
     trades_24h: r.trades_24h,
     progress_pct: r.progress_pct,
     score: r.score,
+    trending: r.trending === null ? null : Number(r.trending),
     venue: (r.venue ?? 'curve') as M.TokenSummary['venue'],
     pool: r.pool,
   };

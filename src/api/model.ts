@@ -22,10 +22,16 @@ export const TokenSummary = z.object({
   trades_24h: z.number().int(),
   progress_pct: dec('Bonding-curve progress 0–100').nullable(),
   score: z.number().int().nullable().describe('Latest total score (0–999)'),
+  trending: z.number().nullable().describe('Current trending rank (0–1000, docs/scoring.md); null before the first real-time computation'),
   venue: VENUE.describe('Where the token trades now: its bonding curve, or the AMM it graduated to'),
   pool: z.string().nullable().describe('The pool it trades on now (curve account, or AMM pool)'),
 });
 export type TokenSummary = z.infer<typeof TokenSummary>;
+
+export const HotToken = TokenSummary.extend({
+  rank_score: z.number().describe('What the list is ranked by, as the ranking holds it now: total score (rank=score) or trending rank (rank=trending)'),
+});
+export type HotToken = z.infer<typeof HotToken>;
 
 export const Page = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page') });
@@ -55,6 +61,7 @@ export const PriceNow = z.object({
   volume_1h: dec('Quote volume over 1 h').nullable(),
   change_1h: z.number().nullable().describe('Price change over 1 h, percent'),
   last_trade: iso.nullable(),
+  last_signature: z.string().nullable().describe('Signature of the trade the price is from'),
   source: z.enum(['cache', 'database']),
 });
 
@@ -66,6 +73,7 @@ export const TokenDetail = TokenSummary.extend({
   graduation_signature: z.string().nullable(),
   pools: z.array(Pool),
   price: PriceNow,
+  score_as_of_slot: z.number().int().nullable().describe('Newest committed slot the current score saw (real-time analytics)'),
 });
 export type TokenDetail = z.infer<typeof TokenDetail>;
 
@@ -99,6 +107,9 @@ export const Trade = z.object({
 });
 export type Trade = z.infer<typeof Trade>;
 
+const bucket = z.number().int().nullable();
+const holding = z.object({ wallets: z.number().int(), balance: dec('Balance held now, base units') });
+
 export const Holders = z.object({
   snapshot: z
     .object({
@@ -107,7 +118,14 @@ export const Holders = z.object({
       top_10_pct: dec('Top-10 share, percent').nullable(),
       top_25_pct: dec('Top-25 share, percent').nullable(),
       gini: dec('Gini coefficient 0–1').nullable(),
-      buckets: z.object({ '1_100': z.number().int(), '100_1k': z.number().int(), '1k_10k': z.number().int(), '10k_plus': z.number().int() }),
+      buckets: z
+        .object({ '1_100': bucket, '100_1k': bucket, '1k_10k': bucket, '10k_plus': bucket })
+        .describe('Holders by balance in whole tokens; null counts while the decimals are unknown'),
+      source: z.enum(['live', 'snapshot']).describe('live: recomputed after the last committed trade; snapshot: the latest periodic snapshot'),
+      as_of_slot: z.number().int().nullable().describe('Newest committed slot the live metrics saw'),
+      dev_balance: dec("Creator's balance, base units").nullable(),
+      snipers: holding.nullable().describe('Wallets that bought within 2 slots of the first trade, and what they hold'),
+      bundles: holding.nullable().describe('Wallets that bought in a slot with 3+ distinct buyers, and what they hold'),
     })
     .nullable(),
   top: z.array(z.object({ owner: z.string(), amount: dec('Balance, base units'), share_pct: dec('Share of supply held by holders, percent') })),

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { registry } from '../core/metrics.ts';
+import type { TokenRank } from '../cache/keys.ts';
 import type { LiveFeed } from '../feed/live-feed.ts';
 import { ApiError } from './errors.ts';
 import * as M from './model.ts';
@@ -12,7 +13,7 @@ import { TIMEFRAMES } from './schemas.ts';
 /** Everything the routes read, behind one interface (SQL + cache in `data.ts`). */
 export interface ApiData {
   listTokens(q: S.TokensQuery): Promise<M.Page<M.TokenSummary>>;
-  hotTokens(limit: number): Promise<M.TokenSummary[]>;
+  hotTokens(limit: number, rank?: TokenRank): Promise<M.HotToken[]>;
   token(mint: string): Promise<M.TokenDetail | null>;
   candles(mint: string, tf: S.Timeframe, from: number, to: number): Promise<M.Candle[]>;
   trades(mint: string, q: S.TradesQuery): Promise<M.Page<M.Trade>>;
@@ -73,13 +74,13 @@ export const routes: RouteSpec[] = [
   }),
   route({
     url: '/tokens/hot',
-    summary: 'The hot set: highest-scoring recent tokens (served from the cache)',
+    summary: 'The hot set: recent tokens by total score (`rank=score`, the default) or by trending rank (`rank=trending`), served from the cache',
     tag: 'tokens',
     query: S.HotQuery,
-    response: z.object({ data: z.array(M.TokenSummary) }),
+    response: z.object({ data: z.array(M.HotToken) }),
     rateLimited: true,
     maxAge: 2,
-    handler: async ({ query, data }) => ({ data: await data.hotTokens(query.limit) }),
+    handler: async ({ query, data }) => ({ data: await data.hotTokens(query.limit, query.rank) }),
   }),
   route({
     url: '/tokens/:mint',
@@ -125,7 +126,7 @@ export const routes: RouteSpec[] = [
   }),
   route({
     url: '/tokens/:mint/holders',
-    summary: 'Holder distribution (latest snapshot) and top holders',
+    summary: 'Holder distribution (live after each trade, else the latest snapshot) and top holders',
     tag: 'market',
     params: S.MintParams,
     query: S.HoldersQuery,
@@ -136,7 +137,7 @@ export const routes: RouteSpec[] = [
   }),
   route({
     url: '/tokens/:mint/scores',
-    summary: 'Score history with breakdown and inputs, newest first',
+    summary: 'Scores with breakdown and inputs, newest first: the current real-time score, then the history of scoring runs',
     tag: 'market',
     params: S.MintParams,
     query: S.ScoresQuery,

@@ -48,7 +48,7 @@ export const TokensQuery = z
   .strict();
 export type TokensQuery = z.infer<typeof TokensQuery>;
 
-export const HotQuery = z.object({ limit: limit(100, 20) }).strict();
+export const HotQuery = z.object({ limit: limit(100, 20), rank: z.enum(['score', 'trending']).default('score') }).strict();
 
 export const CandlesQuery = z
   .object({

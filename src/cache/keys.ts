@@ -4,7 +4,7 @@
  */
 
 /** Key families, also the `family` label of `megatron_cache_requests_total`. */
-export type CacheFamily = 'price' | 'score' | 'hot' | 'metadata';
+export type CacheFamily = 'price' | 'score' | 'hot' | 'trending' | 'metadata';
 
 /** TTLs in seconds. */
 export const TTL = {
@@ -12,7 +12,7 @@ export const TTL = {
   price: 30,
   /** `token:score:{token}`: the latest score. */
   score: 300,
-  /** `tokens:hot`: the sorted set of top tokens by total score. */
+  /** `tokens:hot` / `tokens:trending`: the sorted sets of top tokens by total score and by trending rank. */
   hot: 60,
   /** `meta:uri:{uri}`: a token's metadata JSON facts after a successful fetch… */
   metadata: 3600,
@@ -24,8 +24,14 @@ export const cacheKeys = {
   price: (mint: string) => `price:current:${mint}`,
   score: (mint: string) => `token:score:${mint}`,
   hot: 'tokens:hot',
+  trending: 'tokens:trending',
+  /** The sorted set of a rank. */
+  ranked: (rank: TokenRank) => (rank === 'score' ? 'tokens:hot' : 'tokens:trending'),
   metadata: (uri: string) => `meta:uri:${uri}`,
 } as const;
 
-/** How many tokens the hot set holds. */
+/** The two token rankings (docs/scoring.md): total score (the seed's hot set) and trending. */
+export type TokenRank = 'score' | 'trending';
+
+/** How many tokens the hot set (and the trending set) holds. */
 export const HOT_SET_SIZE = 100;

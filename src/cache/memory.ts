@@ -66,6 +66,13 @@ export class MemoryCache implements Cache {
     await this.zadd(key, members, ttlSeconds);
   }
 
+  async ztrim(key: string, keep: number): Promise<void> {
+    const set = this.sortedSet(key);
+    if (!set || set.size <= keep) return;
+    const kept = new Set((await this.zrevrange(key, 0, keep - 1)).map((m) => m.member));
+    for (const member of [...set.keys()]) if (!kept.has(member)) set.delete(member);
+  }
+
   async zrevrange(key: string, start: number, stop: number): Promise<ScoredMember[]> {
     const set = this.sortedSet(key);
     if (!set) return [];

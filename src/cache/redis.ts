@@ -48,6 +48,10 @@ export class RedisCache implements Cache {
     await execOrThrow(m.exec());
   }
 
+  async ztrim(key: string, keep: number): Promise<void> {
+    await this.redis.zremrangebyrank(key, 0, -(keep + 1));
+  }
+
   async zrevrange(key: string, start: number, stop: number): Promise<ScoredMember[]> {
     return pairs(await this.redis.zrevrange(key, start, stop, 'WITHSCORES'));
   }

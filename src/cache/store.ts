@@ -30,6 +30,8 @@ export interface Cache {
   zadd(key: string, members: ScoredMember[], ttlSeconds: number): Promise<void>;
   /** Atomically replaces the whole set and sets its expiry; an empty list deletes it. */
   zreplace(key: string, members: ScoredMember[], ttlSeconds: number): Promise<void>;
+  /** Keeps only the `keep` highest members (Redis ZREMRANGEBYRANK key 0 -(keep+1)). */
+  ztrim(key: string, keep: number): Promise<void>;
   /** Members by score descending (equal scores: member descending), inclusive range, negatives from the end. */
   zrevrange(key: string, start: number, stop: number): Promise<ScoredMember[]>;
   zscore(key: string, member: string): Promise<number | null>;

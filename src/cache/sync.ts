@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/types.ts';
-import { HOT_SET_SIZE } from './keys.ts';
+import { HOT_SET_SIZE, type TokenRank } from './keys.ts';
 import type { Cache, ScoredMember } from './store.ts';
 import { writeHotTokens, writePrices, writeScores, type PriceSnapshot, type ScoreSnapshot } from './tokens.ts';
 
@@ -44,13 +44,29 @@ export async function loadPriceSnapshots(db: Queryable, mints?: readonly string[
   }]));
 }
 
-/** The latest score of each token scored in the last hour (or of `mints`). */
+type LatestScoreRow = {
+  mint: string; technical_score: number; holder_score: number; social_score: number; total_score: number;
+  calculated_at: Date; as_of_slot: string | null; trending_score: string | null;
+};
+
+/**
+ * The latest score of each token scored in the last hour (or of `mints`): the current row of
+ * token_analytics (real-time, docs/realtime.md), else the newest token_scores history row.
+ */
 export async function loadLatestScores(db: Queryable, mints?: readonly string[]): Promise<Map<string, ScoreSnapshot>> {
-  const res = await db.query<{ mint: string; technical_score: number; holder_score: number; social_score: number; total_score: number; calculated_at: Date }>(
-    `SELECT DISTINCT ON (s.token_id) t.mint_address AS mint, s.technical_score, s.holder_score, s.social_score, s.total_score, s.calculated_at
-     FROM token_scores s JOIN tokens t ON t.id = s.token_id
-     WHERE ${mints ? 't.mint_address = ANY($1::text[])' : `s.calculated_at > now() - INTERVAL '1 hour'`}
-     ORDER BY s.token_id, s.calculated_at DESC, s.created_at DESC`,
+  const res = await db.query<LatestScoreRow>(
+    `SELECT t.mint_address AS mint, a.technical_score, a.holder_score, a.social_score, a.total_score, a.computed_at AS calculated_at,
+            a.as_of_slot::text AS as_of_slot, a.trending_score::text AS trending_score
+     FROM token_analytics a JOIN tokens t ON t.id = a.token_id
+     WHERE ${mints ? 't.mint_address = ANY($1::text[])' : `a.computed_at > now() - INTERVAL '1 hour'`}
+     UNION ALL
+     SELECT * FROM (
+       SELECT DISTINCT ON (s.token_id) t.mint_address, s.technical_score, s.holder_score, s.social_score, s.total_score, s.calculated_at,
+              NULL::text, NULL::text
+       FROM token_scores s JOIN tokens t ON t.id = s.token_id
+       WHERE ${mints ? 't.mint_address = ANY($1::text[])' : `s.calculated_at > now() - INTERVAL '1 hour'`}
+         AND NOT EXISTS (SELECT 1 FROM token_analytics a WHERE a.token_id = s.token_id)
+       ORDER BY s.token_id, s.calculated_at DESC, s.created_at DESC) history`,
     mints ? [mints] : [],
   );
   return new Map(res.rows.map((r) => [r.mint, {
@@ -59,16 +75,25 @@ export async function loadLatestScores(db: Queryable, mints?: readonly string[])
     social_score: Number(r.social_score),
     total_score: Number(r.total_score),
     last_updated: new Date(r.calculated_at).toISOString(),
+    as_of_slot: r.as_of_slot === null ? null : Number(r.as_of_slot),
+    trending_score: r.trending_score === null ? null : Number(r.trending_score),
   }]));
 }
 
-/** The seed's hot set: tokens scored in the last hour by latest total score, highest first. */
-export async function loadHotTokens(db: Queryable): Promise<ScoredMember[]> {
-  const latest = await loadLatestScores(db);
+/** A ranking from latest scores: by total score (the seed's hot set) or by trending rank, highest first. */
+function ranked(latest: ReadonlyMap<string, ScoreSnapshot>, rank: TokenRank): ScoredMember[] {
   return [...latest]
-    .map(([member, s]) => ({ member, score: s.total_score }))
+    .flatMap(([member, s]) => {
+      const score = rank === 'score' ? s.total_score : s.trending_score;
+      return score === null ? [] : [{ member, score }];
+    })
     .sort((a, b) => b.score - a.score || (a.member < b.member ? 1 : -1))
     .slice(0, HOT_SET_SIZE);
+}
+
+/** A ranking's set from the database: tokens scored in the last hour, highest first. */
+export async function loadHotTokens(db: Queryable, rank: TokenRank = 'score'): Promise<ScoredMember[]> {
+  return ranked(await loadLatestScores(db), rank);
 }
 
 /** Prices of the tokens a committed batch touched — the pipeline calls this after each commit. */
@@ -80,15 +105,23 @@ export interface CacheSyncResult {
   prices: number;
   scores: number;
   hot: number;
+  trending: number;
 }
 
-/** The DB → cache sync job: prices of active tokens, latest scores, and the hot set. */
+/** Latest scores of the last hour and both rankings, from the database into the cache (sets replaced whole). */
+export async function syncScores(db: Queryable, cache: Cache): Promise<Omit<CacheSyncResult, 'prices'>> {
+  const scores = await loadLatestScores(db);
+  const hot = ranked(scores, 'score');
+  const trending = ranked(scores, 'trending');
+  await writeScores(cache, scores);
+  await writeHotTokens(cache, hot, 'score');
+  await writeHotTokens(cache, trending, 'trending');
+  return { scores: scores.size, hot: hot.length, trending: trending.length };
+}
+
+/** The DB → cache sync job: prices of active tokens, latest scores, the hot set and the trending set. */
 export async function syncCache(db: Queryable, cache: Cache): Promise<CacheSyncResult> {
   const prices = await loadPriceSnapshots(db);
-  const scores = await loadLatestScores(db);
-  const hot = await loadHotTokens(db);
   await writePrices(cache, prices);
-  await writeScores(cache, scores);
-  await writeHotTokens(cache, hot);
-  return { prices: prices.size, scores: scores.size, hot: hot.length };
+  return { prices: prices.size, ...(await syncScores(db, cache)) };
 }

@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors.ts';
 import { log } from '../core/logger.ts';
 import { cacheRequests } from '../core/metrics.ts';
-import { cacheKeys, HOT_SET_SIZE, TTL, type CacheFamily } from './keys.ts';
+import { cacheKeys, HOT_SET_SIZE, TTL, type CacheFamily, type TokenRank } from './keys.ts';
 import type { Cache, ScoredMember } from './store.ts';
 
 /** `price:current:{token}` — the seed's field names. Amounts are decimal strings (exact). */
@@ -22,6 +22,10 @@ export interface ScoreSnapshot {
   social_score: number;
   total_score: number;
   last_updated: string;
+  /** Newest slot of the committed data the score saw (null for scores stored before real-time analytics). */
+  as_of_slot: number | null;
+  /** The trending rank (0–1000, docs/scoring.md) computed with the score; null when unknown. */
+  trending_score: number | null;
 }
 
 let warnedReadFailure = false;
@@ -75,19 +79,33 @@ export function readScore(cache: Cache, mint: string, load: () => Promise<ScoreS
   return readThrough(cache, 'score', cacheKeys.score(mint), TTL.score, load);
 }
 
-/** Replaces the hot set (mint → total score) and restarts its 60 s life. */
-export async function writeHotTokens(cache: Cache, members: ScoredMember[]): Promise<void> {
-  await cache.zreplace(cacheKeys.hot, members.slice(0, HOT_SET_SIZE), TTL.hot);
+/** Replaces the hot set (mint → total score) or the trending set and restarts its 60 s life. */
+export async function writeHotTokens(cache: Cache, members: ScoredMember[], rank: TokenRank = 'score'): Promise<void> {
+  await cache.zreplace(cacheKeys.ranked(rank), members.slice(0, HOT_SET_SIZE), TTL.hot);
 }
 
-/** The hottest `limit` tokens, highest score first; on a miss `load` (highest first) refills the set. */
-export async function readHotTokens(cache: Cache, limit: number, load: () => Promise<ScoredMember[]>): Promise<ScoredMember[]> {
-  const cached = await cache.zrevrange(cacheKeys.hot, 0, limit - 1);
+/**
+ * Real-time path: updates the members that changed in both rankings (ZADD), keeps each set to its
+ * HOT_SET_SIZE best and restarts their life; the periodic sync replaces the sets whole (repairs drift).
+ */
+export async function updateRankedTokens(cache: Cache, byScore: ScoredMember[], byTrending: ScoredMember[]): Promise<void> {
+  for (const [rank, members] of [['score', byScore], ['trending', byTrending]] as const) {
+    if (members.length === 0) continue;
+    await cache.zadd(cacheKeys.ranked(rank), members, TTL.hot);
+    await cache.ztrim(cacheKeys.ranked(rank), HOT_SET_SIZE);
+  }
+}
+
+/** The `limit` best tokens of a ranking, highest first; on a miss `load` (highest first) refills the set. */
+export async function readHotTokens(cache: Cache, limit: number, load: () => Promise<ScoredMember[]>, rank: TokenRank = 'score'): Promise<ScoredMember[]> {
+  const key = cacheKeys.ranked(rank);
+  const family = rank === 'score' ? 'hot' : 'trending';
+  const cached = await cache.zrevrange(key, 0, limit - 1);
   if (cached.length > 0) {
-    cacheRequests.inc({ family: 'hot', result: 'hit' });
+    cacheRequests.inc({ family, result: 'hit' });
     return cached;
   }
-  cacheRequests.inc({ family: 'hot', result: 'miss' });
-  await writeHotTokens(cache, await load());
-  return cache.zrevrange(cacheKeys.hot, 0, limit - 1);
+  cacheRequests.inc({ family, result: 'miss' });
+  await writeHotTokens(cache, await load(), rank);
+  return cache.zrevrange(key, 0, limit - 1);
 }

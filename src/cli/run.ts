@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
+import { refreshCandles } from '../analytics/candles/refresh.ts';
 import { analyticsSchedulerJobs } from '../analytics/jobs.ts';
+import { LiveAnalytics } from '../analytics/realtime/worker.ts';
 import { startApiServer, type RunningApi } from '../api/start.ts';
 import { openCache } from '../cache/open.ts';
 import type { Config } from '../config.ts';
@@ -13,7 +15,7 @@ import { createLiveFeed } from '../feed/live-feed.ts';
 import type { DecodedSource } from '../pipeline/decode.ts';
 import { ThreadedSource } from '../pipeline/decode-thread.ts';
 import { enrichmentJob } from '../pipeline/enrich.ts';
-import { cachePricesHook, liveFeedHook, trackPoolsHook, type AfterCommitHook } from '../pipeline/hooks.ts';
+import { cachePricesHook, liveAnalyticsHook, liveFeedHook, trackPoolsHook, type AfterCommitHook } from '../pipeline/hooks.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import { onlyProgram, PROGRAM_IDS } from '../pipeline/programs.ts';
 import { startStatusLine, type PipelineStats } from '../pipeline/status.ts';
@@ -171,6 +173,7 @@ export async function runIndexer(config: Config, opts: IndexerOptions): Promise<
   const feed = await createLiveFeed({ redisUrl: config.redisUrl });
   let api: RunningApi | null = null;
   let stopJobs = (): Promise<void> => Promise.resolve();
+  const live = opts.jobs ? new LiveAnalytics(db, cache) : null;
   let stopStatus = (): void => {};
   try {
     if (opts.api) {
@@ -190,6 +193,7 @@ export async function runIndexer(config: Config, opts: IndexerOptions): Promise<
       stopJobs = () => scheduler.stop();
     }
     const hooks: AfterCommitHook[] = [cachePricesHook(db, cache), liveFeedHook(feed)];
+    if (live) hooks.push(liveAnalyticsHook(live));
     const tracked = opts.built.tracked;
     if (tracked) {
       // Before the source starts: it subscribes to these pools, and to each one a committed migration adds.
@@ -208,9 +212,15 @@ export async function runIndexer(config: Config, opts: IndexerOptions): Promise<
     if (opts.status) stopStatus = startStatusLine(pipeline.checkpointName, pipeline.stats, (line, text) => log().info({ status: line }, text));
     const stats = await pipeline.run();
     log().info({ ...stats }, `megatron ${opts.command}: done`);
+    if (opts.jobs) {
+      // A clean stop leaves the analytics current: what is marked is recomputed, marked candle buckets rolled up.
+      await live?.close();
+      await refreshCandles(db);
+    }
     return stats;
   } finally {
     stopStatus();
+    await live?.close();
     await stopJobs();
     await api?.close();
     await feed.close();

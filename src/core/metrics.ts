@@ -63,6 +63,22 @@ export const arrivalToCommit = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10],
   registers: [registry],
 });
+export const liveAnalyticsRound = new Histogram({
+  name: `${m}live_analytics_round_seconds`,
+  help: 'Time of one real-time analytics round (holders, score and trending of the tokens marked since the last)',
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+  registers: [registry],
+});
+export const liveAnalyticsTokens = new Counter({
+  name: `${m}live_analytics_tokens_total`,
+  help: 'Tokens recomputed by real-time analytics',
+  registers: [registry],
+});
+export const liveAnalyticsBacklog = new Gauge({
+  name: `${m}live_analytics_backlog`,
+  help: 'Tokens marked for real-time analytics and not yet recomputed',
+  registers: [registry],
+});
 export const slotLag = new Gauge({
   name: `${m}slot_lag`,
   help: 'Slots between the newest slot seen by a source and the last committed slot',

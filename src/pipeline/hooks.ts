@@ -1,3 +1,4 @@
+import type { LiveAnalytics } from '../analytics/realtime/worker.ts';
 import type { Cache } from '../cache/store.ts';
 import { cachePricesAfterCommit } from '../cache/sync.ts';
 import type { Queryable } from '../db/types.ts';
@@ -29,6 +30,20 @@ export function cachePricesHook(db: Queryable, cache: Cache): AfterCommitHook {
     await cachePricesAfterCommit(db, cache, [...mints]);
   };
   return { name: 'cache_prices', run: (batch) => runMany([batch]), runMany };
+}
+
+/**
+ * Marks every token the batches touched (launches included: a new token gets its first score within a
+ * round) for the real-time analytics worker, which recomputes them in rounds of its own.
+ */
+export function liveAnalyticsHook(live: LiveAnalytics): AfterCommitHook {
+  const runMany = async (batches: readonly CommittedBatch[]): Promise<void> => {
+    for (const b of batches) {
+      const lag = b.receivedAtMs.length > 0 ? b.committedAtMs - Math.min(...b.receivedAtMs) : undefined;
+      live.mark(b.events.map((e) => e.mint), b.maxSlot, lag);
+    }
+  };
+  return { name: 'live_analytics', run: (batch) => runMany([batch]), runMany };
 }
 
 /** The batch's launches, trades and graduations to the live feed (API `/stream`). */

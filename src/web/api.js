@@ -1,4 +1,4 @@
-/* global fetch, EventSource */
+/* global fetch, EventSource, setTimeout, clearTimeout */
 /** Thin client for the Megatron API and its live feed. */
 
 export async function api(path) {
@@ -29,4 +29,20 @@ export function createFeed(onStatus) {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/**
+ * `fn` at most once per `ms`: the first call schedules it `ms` later and the calls until then join that run
+ * (a burst of trades costs one request). `cancel()` drops a pending run.
+ */
+export function throttle(fn, ms) {
+  let timer = null;
+  const run = () => {
+    timer ??= setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
+  };
+  run.cancel = () => clearTimeout(timer);
+  return run;
 }

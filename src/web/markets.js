@@ -1,5 +1,5 @@
 /* global URLSearchParams, setInterval, clearInterval */
-import { api } from './api.js';
+import { api, throttle } from './api.js';
 import { escapeHtml, fmtAge, fmtCompact, fmtPrice, shortAddr } from './format.js';
 
 const PLATFORM = { pumpfun: 'pump.fun', launchlab: 'LaunchLab' };
@@ -34,9 +34,19 @@ function tokenRow(t, rank) {
 const HEAD = (rank) => `<tr>${rank ? '<th class="num">#</th>' : ''}<th>Token</th><th>Platform</th><th class="num">Price (SOL)</th>
   <th class="num">Vol 24h</th><th class="num">Trades 24h</th><th>Curve</th><th class="num">Score</th><th class="num">Age</th></tr>`;
 
-function launchItem(l) {
-  return `<li><a href="#/token/${escapeHtml(l.mint)}"><b>${escapeHtml(l.symbol || '???')}</b> <span class="muted">${escapeHtml(l.name || '')}</span></a>
+function launchItem(l, cls = '') {
+  return `<li class="${cls}" data-mint="${escapeHtml(l.mint)}"><a href="#/token/${escapeHtml(l.mint)}"><b>${escapeHtml(l.symbol || '???')}</b> <span class="muted">${escapeHtml(l.name || '')}</span></a>
     ${platformBadge(l.platform)} <span class="muted small">${escapeHtml(shortAddr(l.mint))}</span><span class="age" data-time="${escapeHtml(l.created_at)}">${fmtAge(l.created_at)}</span></li>`;
+}
+
+/** A strip of tab buttons carrying `data-<key>`: a click marks its button active and passes the value on. */
+function onTab(strip, key, pick) {
+  strip.addEventListener('click', (ev) => {
+    const b = ev.target.closest(`button[data-${key}]`);
+    if (!b) return;
+    for (const x of strip.querySelectorAll('button')) x.classList.toggle('active', x === b);
+    pick(b.dataset[key]);
+  });
 }
 
 /** Markets: live hot tokens, new launches feed, and the full token list with sort, filter and cursor paging. */
@@ -44,7 +54,8 @@ export function renderMarkets(root, feed) {
   root.innerHTML = `
     <section class="grid-2">
       <div class="panel">
-        <h2>Hot tokens <span class="muted small">by score · live prices</span></h2>
+        <div class="panel-head"><h2>Hot tokens <span class="muted small">live</span></h2>
+          <div class="tabs" id="hot-rank"><button data-rank="score" class="active">Score</button><button data-rank="trending">Trending</button></div></div>
         <table class="data" id="hot"><thead>${HEAD(true)}</thead><tbody><tr><td colspan="9" class="muted">loading…</td></tr></tbody></table>
       </div>
       <div class="panel">
@@ -72,15 +83,22 @@ export function renderMarkets(root, feed) {
   let sort = 'created';
   let platform = '';
   let cursor = null;
+  let rank = 'score';
+  let hotSeq = 0;
 
   async function loadHot() {
+    const seq = ++hotSeq; // a slower answer to an earlier request (another rank) must not overwrite a newer one
+    let html;
     try {
-      const { data } = await api('/tokens/hot?limit=15');
-      hotBody.innerHTML = data.length ? data.map((t, i) => tokenRow(t, i + 1)).join('') : '<tr><td colspan="9" class="muted">no scored tokens yet</td></tr>';
+      const { data } = await api(`/tokens/hot?limit=15&rank=${rank}`);
+      html = data.length ? data.map((t, i) => tokenRow(t, i + 1)).join('') : '<tr><td colspan="9" class="muted">no scored tokens yet</td></tr>';
     } catch (err) {
-      hotBody.innerHTML = `<tr><td colspan="9" class="error">${escapeHtml(err.message)}</td></tr>`;
+      html = `<tr><td colspan="9" class="error">${escapeHtml(err.message)}</td></tr>`;
     }
+    if (seq === hotSeq) hotBody.innerHTML = html;
   }
+  /** Trades move the hot set: re-read it at most every 2 s while they arrive. */
+  const refreshHot = throttle(loadHot, 2000);
   async function loadLaunches() {
     const { data } = await api('/tokens?sort=created&limit=25');
     launches.innerHTML = data.map(launchItem).join('');
@@ -96,11 +114,12 @@ export function renderMarkets(root, feed) {
     more.hidden = !cursor;
   }
 
-  root.querySelector('#sort').addEventListener('click', (ev) => {
-    const b = ev.target.closest('button[data-sort]');
-    if (!b) return;
-    for (const x of root.querySelectorAll('#sort button')) x.classList.toggle('active', x === b);
-    sort = b.dataset.sort;
+  onTab(root.querySelector('#hot-rank'), 'rank', (r) => {
+    rank = r;
+    void loadHot();
+  });
+  onTab(root.querySelector('#sort'), 'sort', (s) => {
+    sort = s;
     void loadAll(false);
   });
   root.querySelector('#platform').addEventListener('change', (ev) => {
@@ -109,9 +128,10 @@ export function renderMarkets(root, feed) {
   });
   more.addEventListener('click', () => void loadAll(true));
 
-  // Live: trades move the price cells of listed tokens; launches are prepended to the feed.
+  // Live: trades move the price cells of listed tokens (and the hot set, throttled); launches are prepended to the feed.
   const off = feed.subscribe((m) => {
     if (m.kind === 'trade') {
+      refreshHot();
       for (const row of root.querySelectorAll(`tr[data-mint="${m.mint}"]`)) {
         const cell = row.querySelector('.price');
         cell.textContent = fmtPrice(m.priceSol);
@@ -120,16 +140,16 @@ export function renderMarkets(root, feed) {
         cell.classList.add(m.side === 'buy' ? 'up' : 'down');
         if (m.progressPct !== null) row.querySelector('.prog').innerHTML = progressBar(m.progressPct);
       }
-    } else if (m.kind === 'launch') {
+    } else if (m.kind === 'launch' && !launches.querySelector(`li[data-mint="${m.mint}"]`)) {
       const created = m.blockTime ? new Date(m.blockTime * 1000).toISOString() : new Date().toISOString();
-      launches.insertAdjacentHTML('afterbegin', launchItem({ ...m, created_at: created }).replace('<li>', '<li class="new">'));
+      launches.insertAdjacentHTML('afterbegin', launchItem({ ...m, created_at: created }, 'new'));
       while (launches.children.length > 40) launches.lastElementChild.remove();
     }
   });
   const ages = setInterval(() => {
     for (const el of launches.querySelectorAll('.age')) el.textContent = fmtAge(el.dataset.time);
   }, 1000);
-  const hotTimer = setInterval(loadHot, 10_000);
+  const hotTimer = setInterval(loadHot, 30_000); // scoring runs reorder the hot set of a quiet market too
 
   void loadHot();
   void loadLaunches();
@@ -138,7 +158,8 @@ export function renderMarkets(root, feed) {
     off();
     clearInterval(ages);
     clearInterval(hotTimer);
+    refreshHot.cancel();
   };
 }
 
-export { platformBadge, progressBar, venueBadge, VENUE };
+export { onTab, platformBadge, progressBar, venueBadge, VENUE };

@@ -1,8 +1,8 @@
 /* global setInterval, clearInterval */
 import { CandlestickSeries, HistogramSeries, createChart, createSeriesMarkers } from '/vendor/lightweight-charts.mjs';
-import { api } from './api.js';
+import { api, throttle } from './api.js';
 import { escapeHtml, fmtAge, fmtCompact, fmtPct, fmtPrice, fmtSigned, fromBaseUnits, shortAddr } from './format.js';
-import { platformBadge, progressBar, venueBadge, VENUE } from './markets.js';
+import { onTab, platformBadge, progressBar, venueBadge, VENUE } from './markets.js';
 
 const TF_SECONDS = { '1m': 60, '5m': 300, '1h': 3600, '1d': 86400 };
 const UP = '#16c784';
@@ -10,14 +10,24 @@ const DOWN = '#ea3943';
 
 function chartTheme() {
   return {
-    layout: { background: { color: '#0f1318' }, textColor: '#8b949e', fontSize: 11, attributionLogo: false },
+    layout: { background: { color: '#0f1318' }, textColor: '#8b949e', fontSize: 11, attributionLogo: false, panes: { separatorColor: '#2a313c' } },
     grid: { vertLines: { color: '#1b2129' }, horzLines: { color: '#1b2129' } },
     rightPriceScale: { borderColor: '#2a313c' },
     timeScale: { borderColor: '#2a313c', timeVisible: true, secondsVisible: false },
     crosshair: { mode: 0 },
-    localization: { priceFormatter: (p) => fmtPrice(p.toPrecision(12)) },
   };
 }
+
+/** Chart numbers are floats: format them from 12 significant digits like the API's price strings. */
+const chartPrice = (p) => fmtPrice(p.toPrecision(12));
+/** An API candle (decimal strings, volume in lamports) as chart numbers, volume in SOL. */
+const toBar = (c) => ({ time: c.time, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close), volume: fromBaseUnits(c.volume_quote, 9) });
+const ohlc = ({ time, open, high, low, close }) => ({ time, open, high, low, close });
+const volumeBar = (b) => ({ time: b.time, value: b.volume, color: b.close >= b.open ? '#16c78466' : '#ea394366' });
+/** The newest candle's figures above the chart (O H L C in SOL, V in SOL). */
+const legendHtml = (b) =>
+  b ? [['O', chartPrice(b.open)], ['H', chartPrice(b.high)], ['L', chartPrice(b.low)], ['C', chartPrice(b.close)], ['V', fmtCompact(b.volume)]]
+    .map(([k, v]) => `<span>${k} <b data-k="${k}">${v}</b></span>`).join(' ') : '';
 
 function tradeRow(t, decimals) {
   const tokens = fromBaseUnits(t.token_amount, decimals);
@@ -41,7 +51,7 @@ export function renderToken(root, mint, feed) {
       <div class="panel chart-panel">
         <div class="panel-head"><h2>Chart</h2><div class="tabs" id="tf">
           ${Object.keys(TF_SECONDS).map((tf) => `<button data-tf="${tf}" class="${tf === '1m' ? 'active' : ''}">${tf}</button>`).join('')}
-        </div><span class="muted small" id="candle-count"></span></div>
+        </div><span class="muted small" id="candle-count"></span><span class="legend mono small" id="legend"></span></div>
         <div id="chart" class="chart"></div>
       </div>
       <div class="panel">
@@ -61,12 +71,21 @@ export function renderToken(root, mint, feed) {
   const chart = createChart(chartEl, { ...chartTheme(), autoSize: true });
   const candles = chart.addSeries(CandlestickSeries, {
     upColor: UP, downColor: DOWN, borderVisible: false, wickUpColor: UP, wickDownColor: DOWN,
-    priceFormat: { type: 'price', precision: 12, minMove: 1e-12 },
+    priceFormat: { type: 'custom', formatter: chartPrice, minMove: 1e-12 },
   });
-  const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: '' });
-  volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
-  candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
+  candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.04 } });
+  // Volume (SOL) in a pane of its own below the candles, on its own price scale: the price axis spans only the
+  // candles (an overlay in the same pane stretched it down over the histogram, into negative prices).
+  const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false }, 1);
+  volume.priceScale().applyOptions({ scaleMargins: { top: 0.15, bottom: 0 } });
+  chart.panes()[1].setStretchFactor(0.25);
+  /** The newest candle, numbers only; live trades extend it or open the next one. */
   let lastBar = null;
+  function draw(bar) {
+    candles.update(ohlc(bar));
+    volume.update(volumeBar(bar));
+    root.querySelector('#legend').innerHTML = legendHtml(bar);
+  }
   // The graduation, marked on the candle it falls in: the chart runs on from the curve into the AMM pool.
   const markers = createSeriesMarkers(candles, []);
   let graduation = null;
@@ -99,9 +118,11 @@ export function renderToken(root, mint, feed) {
   async function loadCandles() {
     const to = Math.ceil(Date.now() / 1000);
     const { data } = await api(`/tokens/${mint}/candles?tf=${tf}&from=${to - TF_SECONDS[tf] * 500}&to=${to}`);
-    candles.setData(data.map((c) => ({ time: c.time, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) })));
-    volume.setData(data.map((c) => ({ time: c.time, value: fromBaseUnits(c.volume_quote, 9), color: Number(c.close) >= Number(c.open) ? '#16c78466' : '#ea394366' })));
-    lastBar = data.length ? { ...data[data.length - 1], volume_sol: fromBaseUnits(data[data.length - 1].volume_quote, 9) } : null;
+    const bars = data.map(toBar);
+    candles.setData(bars.map(ohlc));
+    volume.setData(bars.map(volumeBar));
+    lastBar = bars.at(-1) ?? null;
+    root.querySelector('#legend').innerHTML = legendHtml(lastBar);
     root.querySelector('#candle-count').textContent = `${data.length} candles`;
     markGraduation(data);
     chart.timeScale().fitContent();
@@ -135,46 +156,53 @@ export function renderToken(root, mint, feed) {
   async function loadHolders() {
     const h = await api(`/tokens/${mint}/holders?limit=10`);
     const s = h.snapshot;
-    const buckets = s ? Object.entries(s.buckets) : [];
+    const buckets = s ? Object.entries(s.buckets).filter(([, v]) => v !== null) : [];
     const maxBucket = Math.max(1, ...buckets.map(([, v]) => v));
+    const held = (label, x) => `${label} ${x.wallets} · ${fmtCompact(fromBaseUnits(x.balance, decimals))}`;
+    const live = s?.source === 'live'
+      ? `<div class="sub muted small">dev ${fmtCompact(fromBaseUnits(s.dev_balance, decimals))} · ${held('snipers', s.snipers)} · ${held('bundles', s.bundles)} · live, slot ${s.as_of_slot}</div>`
+      : '';
     root.querySelector('#holders').innerHTML = `
       ${s ? `<div class="kv"><span>Holders</span><b class="num">${s.total_holders.toLocaleString('en-US')}</b><span>Top 10</span><b class="num">${fmtPct(s.top_10_pct)}</b>
         <span>Top 25</span><b class="num">${fmtPct(s.top_25_pct)}</b><span>Gini</span><b class="num">${s.gini === null ? '—' : Number(s.gini).toFixed(3)}</b></div>
-        ${buckets.map(([k, v]) => bar(k.replace('_plus', '+').replace('_', '–'), v, maxBucket)).join('')}` : '<span class="muted">no snapshot yet</span>'}
+        ${buckets.map(([k, v]) => bar(k.replace('_plus', '+').replace('_', '–'), v, maxBucket)).join('')}${live}` : '<span class="muted">no snapshot yet</span>'}
       <table class="data compact"><thead><tr><th>Top holders</th><th class="num">Tokens</th><th class="num">Share</th></tr></thead><tbody>
         ${h.top.map((x) => `<tr><td class="mono">${escapeHtml(shortAddr(x.owner, 5))}</td><td class="num">${fmtCompact(fromBaseUnits(x.amount, decimals))}</td><td class="num">${fmtPct(x.share_pct)}</td></tr>`).join('')}
       </tbody></table>`;
   }
 
-  root.querySelector('#tf').addEventListener('click', (ev) => {
-    const b = ev.target.closest('button[data-tf]');
-    if (!b) return;
-    for (const x of root.querySelectorAll('#tf button')) x.classList.toggle('active', x === b);
-    tf = b.dataset.tf;
+  onTab(root.querySelector('#tf'), 'tf', (t) => {
+    tf = t;
     void loadCandles();
   });
 
-  // Live trades: prepend to the list and extend (or open) the last candle.
+  /** Score and holders are recomputed within a second or two of a trade (docs/realtime.md): re-read them at most every 2 s. */
+  const refreshAnalytics = throttle(() => {
+    void loadScore().catch(() => {});
+    void loadHolders().catch(() => {});
+  }, 2000);
+
+  // Live trades: prepend to the list and extend the last candle, or open the next one when the bucket changes.
   const off = feed.subscribe((m) => {
     if (m.mint !== mint || m.kind !== 'trade') return;
+    refreshAnalytics();
     const time = m.blockTime ?? Math.floor(Date.now() / 1000);
     const body = root.querySelector('#trades tbody');
+    body.querySelector('tr:not(.buy):not(.sell)')?.remove(); // the "no trades" placeholder
     const trade = { ...m, time: new Date(time * 1000).toISOString(), sol_amount: m.solAmount, token_amount: m.tokenAmount, price_sol: m.priceSol };
     body.insertAdjacentHTML('afterbegin', tradeRow(trade, decimals).replace('<tr class="', '<tr class="new '));
     while (body.children.length > 100) body.lastElementChild.remove();
-    const price = Number(m.priceSol);
-    const bucket = time - (time % TF_SECONDS[tf]);
-    if (!lastBar || bucket > lastBar.time) lastBar = { time: bucket, open: price, high: price, low: price, close: price, volume_sol: 0 };
-    else if (bucket === lastBar.time) {
-      lastBar.high = Math.max(Number(lastBar.high), price);
-      lastBar.low = Math.min(Number(lastBar.low), price);
-      lastBar.close = price;
-    } else return; // older than the chart's last bar: the next reload includes it
-    lastBar.volume_sol = Number(lastBar.volume_sol) + fromBaseUnits(m.solAmount, 9);
-    candles.update({ time: lastBar.time, open: Number(lastBar.open), high: Number(lastBar.high), low: Number(lastBar.low), close: price });
-    volume.update({ time: lastBar.time, value: lastBar.volume_sol, color: price >= Number(lastBar.open) ? '#16c78466' : '#ea394366' });
     const head = root.querySelector('#head-price');
     if (head) head.textContent = fmtPrice(m.priceSol, 6);
+
+    const price = Number(m.priceSol);
+    const sol = fromBaseUnits(m.solAmount, 9);
+    const bucket = time - (time % TF_SECONDS[tf]);
+    if (!lastBar || bucket > lastBar.time) lastBar = { time: bucket, open: price, high: price, low: price, close: price, volume: sol };
+    else if (bucket === lastBar.time) {
+      lastBar = { ...lastBar, high: Math.max(lastBar.high, price), low: Math.min(lastBar.low, price), close: price, volume: lastBar.volume + sol };
+    } else return; // older than the chart's last candle: the next reload includes it
+    draw(lastBar);
   });
 
   const show = (sel) => (err) => {
@@ -186,13 +214,11 @@ export function renderToken(root, mint, feed) {
   void loadTrades().catch(show('#trades tbody'));
   void loadScore().catch(show('#score'));
   void loadHolders().catch(show('#holders'));
-  const refresh = setInterval(() => {
-    void loadScore().catch(() => {});
-    void loadHolders().catch(() => {});
-  }, 15_000);
+  const refresh = setInterval(refreshAnalytics, 15_000);
   return () => {
     off();
     clearInterval(refresh);
+    refreshAnalytics.cancel();
     chart.remove();
   };
 }

@@ -162,6 +162,44 @@ CREATE TABLE schema_migrations (
     CONSTRAINT schema_migrations_pkey PRIMARY KEY (id)
 );
 
+CREATE TABLE token_analytics (
+    token_id uuid NOT NULL,
+    computed_at timestamp with time zone NOT NULL,
+    as_of_slot bigint NOT NULL,
+    total_holders integer NOT NULL,
+    held_supply numeric NOT NULL,
+    top_10_concentration numeric(5,2) NOT NULL,
+    top_25_concentration numeric(5,2) NOT NULL,
+    gini_coefficient numeric(5,4) NOT NULL,
+    holders_1_100 integer,
+    holders_100_1k integer,
+    holders_1k_10k integer,
+    holders_10k_plus integer,
+    dev_balance numeric NOT NULL,
+    sniper_wallets integer NOT NULL,
+    sniper_balance numeric NOT NULL,
+    bundle_wallets integer NOT NULL,
+    bundle_balance numeric NOT NULL,
+    technical_score integer NOT NULL,
+    holder_score integer NOT NULL,
+    social_score integer NOT NULL,
+    total_score integer GENERATED ALWAYS AS ((technical_score + holder_score) + social_score) STORED,
+    liquidity_score integer NOT NULL,
+    trading_score integer NOT NULL,
+    distribution_score integer NOT NULL,
+    score_details jsonb NOT NULL,
+    trending_score numeric(8,2) NOT NULL,
+    trending_details jsonb NOT NULL,
+    CONSTRAINT token_analytics_holder_score_check CHECK (((holder_score >= 0) AND (holder_score <= 333))),
+    CONSTRAINT token_analytics_pkey PRIMARY KEY (token_id),
+    CONSTRAINT token_analytics_social_score_check CHECK (((social_score >= 0) AND (social_score <= 333))),
+    CONSTRAINT token_analytics_technical_score_check CHECK (((technical_score >= 0) AND (technical_score <= 333))),
+    CONSTRAINT token_analytics_token_id_fkey FOREIGN KEY (token_id) REFERENCES tokens(id)
+);
+CREATE INDEX idx_token_analytics_computed_at ON public.token_analytics USING btree (computed_at);
+CREATE INDEX idx_token_analytics_total ON public.token_analytics USING btree (total_score DESC);
+CREATE INDEX idx_token_analytics_trending ON public.token_analytics USING btree (trending_score DESC);
+
 CREATE TABLE token_scores (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     token_id uuid NOT NULL,
@@ -258,6 +296,7 @@ VIEW price_candles_1m;
 VIEW price_candles_5m;
 
 FUNCTION cleanup_old_scores(interval);
+FUNCTION megatron_candles(text,interval,text,timestamp with time zone,timestamp with time zone);
 PROCEDURE megatron_cleanup_old_scores_job(integer,jsonb);
 PROCEDURE megatron_prune_holder_snapshots_job(integer,jsonb);
 FUNCTION megatron_text_union(text[],text[]);

@@ -32,14 +32,23 @@ interface CandleRow {
 export const CANDLE_COLUMNS = 'bucket, open, high, low, close, volume_token, volume_quote, trade_count, buyer_count, seller_count';
 
 /**
+ * The candle read every caller shares (getCandles, `check candles`): `megatron_candles` (migration 0066, one
+ * signature on both flavours) — on TimescaleDB the real-time continuous aggregate, on plain Postgres the
+ * rollups plus the buckets still marked for refresh computed from the trades. Arguments are SQL
+ * expressions (placeholders): mint NULL = every token, from/to NULL = open-ended; rows are ordered by mint
+ * and bucket and carry token_id and mint besides CANDLE_COLUMNS.
+ */
+export function candlesFrom(args: { relation: string; width: string; mint: string; from: string; to: string }): string {
+  return `megatron_candles(${args.relation}::text, ${args.width}::interval, ${args.mint}::text, ${args.from}::timestamptz, ${args.to}::timestamptz)`;
+}
+
+/**
  * Candles of `mint` at `tf` with `from <= bucket < to`, oldest first — the one query surface for every
- * timeframe and both flavours (on TimescaleDB it includes the real-time tail not yet materialized).
+ * timeframe and both flavours, to the last commit (see candlesFrom).
  */
 export async function getCandles(db: Queryable, mint: string, tf: Timeframe, from: Date, to: Date): Promise<Candle[]> {
-  const res = await db.query<CandleRow>(
-    `SELECT ${CANDLE_COLUMNS} FROM ${TIMEFRAMES[tf].relation} WHERE mint = $1 AND bucket >= $2 AND bucket < $3 ORDER BY bucket`,
-    [mint, from, to],
-  );
+  const { relation, width } = TIMEFRAMES[tf];
+  const res = await db.query<CandleRow>(`SELECT ${CANDLE_COLUMNS} FROM ${candlesFrom({ relation: '$1', width: '$2', mint: '$3', from: '$4', to: '$5' })} ORDER BY bucket`, [relation, width, mint, from, to]);
   return res.rows.map((r) => ({
     bucket: new Date(r.bucket),
     open: r.open,

@@ -15,24 +15,45 @@ const LONGEST_FIELD = 2000;
 
 const empty = (status: MetadataStatus): MetadataFacts => ({ status, description: null, image: null, website: null, twitter: null, telegram: null });
 
+/** The facts of a uri that needs no fetch (none, or not http(s)), else the trimmed uri to fetch. */
+function classify(uri: string): MetadataFacts | string {
+  const trimmed = uri.trim();
+  if (trimmed === '') return empty('no_uri');
+  if (!/^https?:\/\//i.test(trimmed)) return empty('not_fetchable');
+  return trimmed;
+}
+
 /**
  * The facts the social score reads from a token's metadata JSON. Only http(s) uris are fetched, within
  * a time and size limit; every failure is a status, never a throw — the score must not depend on the
  * network being there. Results are cached (`meta:uri:{uri}`), failures for a shorter time.
  */
 export async function fetchMetadataFacts(uri: string, opts: MetadataFetchOptions): Promise<MetadataFacts> {
-  const trimmed = uri.trim();
-  if (trimmed === '') return empty('no_uri');
-  if (!/^https?:\/\//i.test(trimmed)) return empty('not_fetchable');
+  const target = classify(uri);
+  if (typeof target !== 'string') return target;
   const facts = await readThrough<MetadataFacts>(
     opts.cache,
     'metadata',
-    cacheKeys.metadata(trimmed),
+    cacheKeys.metadata(target),
     (f) => (f.status === 'ok' ? TTL.metadata : TTL.metadataFailure),
-    () => download(trimmed, opts.timeoutMs ?? 3000, opts.maxBytes ?? 64 * 1024),
+    () => download(target, opts.timeoutMs ?? 3000, opts.maxBytes ?? 64 * 1024),
   );
   return facts ?? empty('unavailable');
 }
+
+/**
+ * The facts known WITHOUT the network: a uri that needs no fetch, or a cached fetch; null when only a
+ * fetch can tell (real-time scoring then scores with `unavailable` and fetches in the background).
+ */
+export async function knownMetadataFacts(uri: string, cache: Cache): Promise<MetadataFacts | null> {
+  const target = classify(uri);
+  if (typeof target !== 'string') return target;
+  const cached = await cache.get(cacheKeys.metadata(target)).catch(() => null);
+  return cached === null ? null : (JSON.parse(cached) as MetadataFacts);
+}
+
+/** What the score reads while a fetch is still pending. */
+export const METADATA_PENDING: MetadataFacts = empty('unavailable');
 
 async function download(uri: string, timeoutMs: number, maxBytes: number): Promise<MetadataFacts> {
   let text: string;

@@ -1,9 +1,9 @@
 import type { Cache } from '../../cache/store.ts';
-import { loadHotTokens, loadLatestScores } from '../../cache/sync.ts';
-import { writeHotTokens, writeScores } from '../../cache/tokens.ts';
+import { syncScores } from '../../cache/sync.ts';
 import type { Queryable } from '../../db/types.ts';
-import { scoreToken, type TokenScore } from './formula.ts';
-import { gatherScoreInputs, type ScoreToken } from './inputs.ts';
+import { committedAsOf, computeTokenAnalytics, scoreTokensByMint, storeTokenAnalytics, tokensTradedWithinHour } from '../realtime/compute.ts';
+import type { MetadataFacts, TokenScore } from './formula.ts';
+import type { ScoreToken } from './inputs.ts';
 import { fetchMetadataFacts } from './metadata.ts';
 
 export interface ScoreRunOptions {
@@ -13,44 +13,44 @@ export interface ScoreRunOptions {
   metadataTimeoutMs?: number;
 }
 
-/** Tokens to score: `mint`, or every token traded in the hour before `asOf`. */
-async function scoreTargets(db: Queryable, asOf: Date, mint?: string): Promise<ScoreToken[]> {
-  const res = await db.query<{ id: string; mint_address: string; name: string | null; symbol: string | null; uri: string | null; creator_address: string | null }>(
-    `SELECT id, mint_address, name, symbol, uri, creator_address FROM tokens t
-     WHERE ${mint ? 't.mint_address = $1' : `EXISTS (SELECT 1 FROM transactions x WHERE x.token_id = t.id
-                                             AND x.block_time > $1::timestamptz - INTERVAL '1 hour' AND x.block_time <= $1)`}
-     ORDER BY mint_address`,
-    mint ? [mint] : [asOf],
-  );
-  return res.rows.map((r) => ({ tokenId: r.id, mint: r.mint_address, name: r.name ?? '', symbol: r.symbol ?? '', uri: r.uri ?? '', creator: r.creator_address }));
+/** Metadata of every token, fetched (or read from the cache) a few at a time. */
+async function metadataOf(tokens: readonly ScoreToken[], cache: Cache, timeoutMs?: number): Promise<Map<string, MetadataFacts>> {
+  const out = new Map<string, MetadataFacts>();
+  const queue = [...tokens];
+  const worker = async (): Promise<void> => {
+    for (let t = queue.shift(); t; t = queue.shift()) out.set(t.mint, await fetchMetadataFacts(t.uri, { cache, timeoutMs }));
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return out;
 }
 
-/** Stores one score row (history: every run adds a row). */
-async function storeScore(db: Queryable, tokenId: string, asOf: Date, s: TokenScore): Promise<void> {
+/** Adds one history row per token (every run adds rows; token_analytics keeps only the current one). */
+async function storeScoreHistory(db: Queryable, scores: readonly { tokenId: string; score: TokenScore }[], asOf: Date): Promise<void> {
   await db.query(
     `INSERT INTO token_scores (token_id, calculated_at, technical_score, holder_score, social_score,
        liquidity_score, trading_score, distribution_score, score_details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-    [tokenId, asOf, s.technical, s.holder, s.social, s.liquidity, s.trading, s.distribution, JSON.stringify(s.details)],
+     SELECT s.token_id, $2, s.technical_score, s.holder_score, s.social_score, s.liquidity_score, s.trading_score,
+            s.distribution_score, s.score_details
+     FROM json_populate_recordset(NULL::token_scores, $1::json) s`,
+    [JSON.stringify(scores.map(({ tokenId, score: s }) => ({
+      token_id: tokenId, technical_score: s.technical, holder_score: s.holder, social_score: s.social,
+      liquidity_score: s.liquidity, trading_score: s.trading, distribution_score: s.distribution, score_details: s.details,
+    }))), asOf],
   );
 }
 
 /**
- * The scoring job: gathers each token's inputs at one `asOf`, scores them (docs/scoring.md), stores the
- * rows, then refreshes the scores and the hot set in the cache. Returns the scores by mint.
+ * The scoring job: computes each token's analytics at one `asOf` (docs/scoring.md), with metadata
+ * fetched where the cache does not know it, stores the score history rows and the current
+ * token_analytics rows, then refreshes the scores and both rankings in the cache. Returns the scores by mint.
  */
 export async function scoreTokens(db: Queryable, cache: Cache, opts: ScoreRunOptions = {}): Promise<Map<string, TokenScore>> {
-  const asOf = (await db.query<{ now: Date }>('SELECT now() AS now')).rows[0]!.now;
-  const out = new Map<string, TokenScore>();
-  for (const token of await scoreTargets(db, asOf, opts.mint)) {
-    const metadata = await fetchMetadataFacts(token.uri, { cache, timeoutMs: opts.metadataTimeoutMs });
-    const score = scoreToken(await gatherScoreInputs(db, token, asOf, metadata));
-    await storeScore(db, token.tokenId, asOf, score);
-    out.set(token.mint, score);
-  }
-  if (out.size > 0) {
-    await writeScores(cache, await loadLatestScores(db, [...out.keys()]));
-    await writeHotTokens(cache, await loadHotTokens(db));
-  }
-  return out;
+  const { asOf, slot } = await committedAsOf(db);
+  const tokens = opts.mint ? await scoreTokensByMint(db, [opts.mint]) : await tokensTradedWithinHour(db, asOf);
+  const rows = await computeTokenAnalytics(db, tokens, asOf, await metadataOf(tokens, cache, opts.metadataTimeoutMs));
+  if (rows.length === 0) return new Map();
+  await storeScoreHistory(db, rows.map((a) => ({ tokenId: a.token.tokenId, score: a.score })), asOf);
+  await storeTokenAnalytics(db, rows, asOf, slot);
+  await syncScores(db, cache);
+  return new Map(rows.map((a) => [a.token.mint, a.score]));
 }

@@ -47,11 +47,21 @@ export interface ScoreRow {
   score_details: unknown;
 }
 
-/** Score history of token id $1, newest first, $2 rows. */
+/**
+ * Scores of token id $1, newest first, $2 rows: the current real-time score (token_analytics) when it is
+ * newer than the last stored run, then the history of runs (token_scores).
+ */
 export const SCORES = `
-  SELECT calculated_at, total_score, technical_score, holder_score, social_score,
-         liquidity_score, trading_score, distribution_score, score_details
-  FROM token_scores WHERE token_id = $1 ORDER BY calculated_at DESC LIMIT $2`;
+  SELECT * FROM (
+    SELECT computed_at AS calculated_at, total_score, technical_score, holder_score, social_score,
+           liquidity_score, trading_score, distribution_score, score_details
+    FROM token_analytics a WHERE a.token_id = $1
+      AND NOT EXISTS (SELECT 1 FROM token_scores s WHERE s.token_id = $1 AND s.calculated_at >= a.computed_at)
+    UNION ALL
+    (SELECT calculated_at, total_score, technical_score, holder_score, social_score,
+            liquidity_score, trading_score, distribution_score, score_details
+     FROM token_scores WHERE token_id = $1 ORDER BY calculated_at DESC LIMIT $2)
+  ) s ORDER BY calculated_at DESC LIMIT $2`;
 
 export interface SnapshotRow {
   snapshot_time: Date;
@@ -59,11 +69,28 @@ export interface SnapshotRow {
   top_10_concentration: string | null;
   top_25_concentration: string | null;
   gini_coefficient: string | null;
-  holders_1_100: number;
-  holders_100_1k: number;
-  holders_1k_10k: number;
-  holders_10k_plus: number;
+  holders_1_100: number | null;
+  holders_100_1k: number | null;
+  holders_1k_10k: number | null;
+  holders_10k_plus: number | null;
 }
+
+export interface LiveHoldersRow extends SnapshotRow {
+  computed_at: Date;
+  as_of_slot: string;
+  dev_balance: string;
+  sniper_wallets: number;
+  sniper_balance: string;
+  bundle_wallets: number;
+  bundle_balance: string;
+}
+
+/** The real-time holder metrics of token id $1 (token_analytics), if computed. */
+export const LIVE_HOLDERS = `
+  SELECT computed_at, computed_at AS snapshot_time, as_of_slot::text, total_holders, top_10_concentration::text,
+         top_25_concentration::text, gini_coefficient::text, holders_1_100, holders_100_1k, holders_1k_10k, holders_10k_plus,
+         dev_balance::text, sniper_wallets, sniper_balance::text, bundle_wallets, bundle_balance::text
+  FROM token_analytics WHERE token_id = $1`;
 
 /** Latest holder snapshot of token id $1. */
 export const LATEST_SNAPSHOT = `

@@ -8,13 +8,23 @@ import type { TokenSort } from '../schemas.ts';
 /** Which optional analytics tables the database has (they arrive with their own migrations). */
 export interface Schema {
   scores: boolean;
+  /** token_analytics: the current score and trending rank (real-time analytics). */
+  analytics: boolean;
   holderSnapshots: boolean;
   holderBalances: boolean;
 }
 
-/** The latest total score of token `t`, or NULL while scoring has not run / does not exist. */
-const latestScore = (s: Schema) =>
-  s.scores ? `(SELECT total_score FROM token_scores ts WHERE ts.token_id = t.id ORDER BY calculated_at DESC LIMIT 1)` : `NULL::int`;
+const historyScore = `(SELECT total_score FROM token_scores ts WHERE ts.token_id = t.id ORDER BY calculated_at DESC LIMIT 1)`;
+
+/** The current total score of token `t` (real-time row, else the newest history row), or NULL while none exists. */
+const latestScore = (s: Schema) => {
+  if (!s.scores) return `NULL::int`;
+  return s.analytics ? `COALESCE((SELECT total_score FROM token_analytics ta WHERE ta.token_id = t.id), ${historyScore})` : historyScore;
+};
+
+/** The current trending rank of token `t` (docs/scoring.md), or NULL. */
+const trendingRank = (s: Schema) =>
+  s.analytics ? `(SELECT trending_score::float8 FROM token_analytics ta WHERE ta.token_id = t.id)` : `NULL::float8`;
 
 /** The curve pool of token `t` (the one its price and progress come from until graduation). */
 const CURVE_POOL = `LEFT JOIN LATERAL (
@@ -37,7 +47,7 @@ const summaryColumns = (s: Schema) => `
   COALESCE(t.creation_timestamp, t.created_at) AS created_at, t.is_graduated AS graduated, t.graduation_timestamp AS graduated_at,
   COALESCE(np.price, cp.latest_price)::text AS price_sol, cp.bonding_curve_progress::text AS progress_pct,
   np.venue, np.pool_address AS pool,
-  v.volume::text AS volume_24h_sol, v.trades AS trades_24h, ${latestScore(s)} AS score`;
+  v.volume::text AS volume_24h_sol, v.trades AS trades_24h, ${latestScore(s)} AS score, ${trendingRank(s)} AS trending`;
 
 /** A token's trades of the last 24 hours (`x`), read through the (token_id, block_time) index. */
 const TRADES_24H = `FROM transactions x WHERE x.token_id = t.id AND x.block_time > now() - interval '24 hours'`;
@@ -61,6 +71,7 @@ export interface TokenSummaryRow {
   volume_24h_sol: string;
   trades_24h: number;
   score: number | null;
+  trending: number | null;
   venue: string | null;
   pool: string | null;
   /** The sort key of the row, as text (for the next cursor). */
@@ -162,5 +173,6 @@ export const HOT_BY_ACTIVITY = `
 /** Which analytics tables exist. */
 export const SCHEMA_PROBE = `
   SELECT to_regclass('token_scores') IS NOT NULL AS scores,
+         to_regclass('token_analytics') IS NOT NULL AS analytics,
          to_regclass('holder_snapshots') IS NOT NULL AS holder_snapshots,
          to_regclass('holder_balances') IS NOT NULL AS holder_balances`;

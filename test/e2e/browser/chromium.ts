@@ -2,7 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { DB_TARGETS, openTestDb, type TestDb } from '../../helpers/db.ts';
+import { startApi, type ApiHarness } from '../api/harness.ts';
+import type { SyntheticMarket } from '../api/market.ts';
 
 /** Debian's Chromium, driven by playwright-core (which never downloads a browser of its own). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -40,4 +45,42 @@ export async function launchChromium(): Promise<Browser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A browser test suite's world, set up in `before` and torn down in `after` of the calling `describe`: the
+ * embedded database holding `market`, the API on a free port, and Chromium. `open(hash)` opens a page and
+ * records its errors in `pageErrors`; `waitLive` also waits until its live feed is connected.
+ */
+export function dashboardSession(market: () => SyntheticMarket) {
+  const session = {
+    db: undefined as unknown as TestDb,
+    api: undefined as unknown as ApiHarness,
+    base: '',
+    pageErrors: [] as string[],
+    browser: undefined as Browser | undefined,
+    async open(hash: string, opts: { waitLive?: boolean } = {}): Promise<Page> {
+      const page = await session.browser!.context.newPage();
+      page.on('pageerror', (err) => session.pageErrors.push(`${hash}: ${err.message}`));
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') session.pageErrors.push(`${hash}: ${msg.text()}`);
+      });
+      await page.goto(`${session.base}/${hash}`);
+      if (opts.waitLive) await page.locator('#live.live').waitFor();
+      return page;
+    },
+  };
+  before(async () => {
+    session.db = await openTestDb(DB_TARGETS.find((t) => t.name === 'pglite')!);
+    session.api = await startApi(session.db, { market: market() });
+    await session.api.app.listen({ host: '127.0.0.1', port: 0 });
+    session.base = `http://127.0.0.1:${(session.api.app.server.address() as AddressInfo).port}`;
+    session.browser = await launchChromium();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.api?.close();
+    await session.db?.close();
+  });
+  return session;
 }

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { DB_TARGETS, openTestDb, type TestDb } from '../../helpers/db.ts';
-import { startApi, type ApiHarness } from '../api/harness.ts';
-import { ARTIFACTS, chromiumMissing, launchChromium, type Browser } from './chromium.ts';
+import { describe, test } from 'node:test';
+import { ARTIFACTS, chromiumMissing, dashboardSession } from './chromium.ts';
 import { key, signature, syntheticMarket, SOL_MINT } from '../api/market.ts';
 
 /**
@@ -16,36 +12,9 @@ import { key, signature, syntheticMarket, SOL_MINT } from '../api/market.ts';
 const skip = chromiumMissing;
 
 describe('dashboard in Chromium', { skip }, () => {
-  let db: TestDb;
-  let api: ApiHarness;
-  let base: string;
-  let context: BrowserContext;
-  let browser: Browser | undefined;
-  const pageErrors: string[] = [];
-
-  before(async () => {
-    db = await openTestDb(DB_TARGETS.find((t) => t.name === 'pglite')!);
-    api = await startApi(db, { market: syntheticMarket({ tokens: 14, tradesPerToken: 80 }) });
-    await api.app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    context = browser.context;
-  });
-  after(async () => {
-    await browser?.close();
-    await api?.close();
-    await db?.close();
-  });
-
-  async function open(hash: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`${hash}: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`${hash}: ${msg.text()}`);
-    });
-    await page.goto(`${base}/${hash}`);
-    return page;
-  }
+  const session = dashboardSession(() => syntheticMarket({ tokens: 14, tradesPerToken: 80 }));
+  const { pageErrors } = session;
+  const open = (hash: string) => session.open(hash);
 
   test('markets: hot tokens with scores, launches feed and token list; live launch and trade arrive over SSE', async () => {
     const page = await open('#/');
@@ -60,22 +29,22 @@ describe('dashboard in Chromium', { skip }, () => {
 
     // Live: a launch is prepended to the feed; a trade on a hot token moves its price cell.
     const mint = key();
-    await api.feed.publish([{
+    await session.api.feed.publish([{
       type: 'token_created', program: 'pumpfun', signature: signature(), slot: 1, blockTime: Math.floor(Date.now() / 1000), ixIndex: 0, innerIxIndex: -1,
       mint, name: 'Live Launch', symbol: 'LIVE', uri: '', creator: key(), user: key(), bondingCurve: key(), quoteMint: SOL_MINT, tokenProgram: null,
       decimals: 6, totalSupply: null, virtualTokenReserves: null, virtualSolReserves: null, realTokenReserves: null, isMayhemMode: null, ixName: 'create',
     }]);
     await page.locator('#launches li').first().filter({ hasText: 'LIVE' }).waitFor();
     const hotMint = await page.locator('#hot tbody tr[data-mint]').first().getAttribute('data-mint');
-    const hotToken = api.market.tokens.find((t) => t.mint === hotMint)!;
-    await api.feed.publish([{ ...hotToken.trades[0]!, signature: signature(), priceSol: '0.00000004321987654321', blockTime: Math.floor(Date.now() / 1000) }]);
+    const hotToken = session.api.market.tokens.find((t) => t.mint === hotMint)!;
+    await session.api.feed.publish([{ ...hotToken.trades[0]!, signature: signature(), priceSol: '0.00000004321987654321', blockTime: Math.floor(Date.now() / 1000) }]);
     await page.locator(`#hot tr[data-mint="${hotMint}"] .price`).filter({ hasText: '0.0₇4321' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-markets.png'), fullPage: true });
     await page.close();
   });
 
   test('token page: candlestick chart with timeframe switch, trades, holders and score breakdown', async () => {
-    const tok = api.market.tokens[1]!;
+    const tok = session.api.market.tokens[1]!;
     const page = await open(`#/token/${tok.mint}`);
     await page.locator('#head h1').filter({ hasText: tok.symbol }).waitFor();
     await page.locator('#chart canvas').first().waitFor();

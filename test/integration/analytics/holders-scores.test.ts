@@ -107,7 +107,7 @@ forEachDbTarget((target) => {
       assert.equal(JSON.parse((await cache.get(cacheKeys.score(m.mint)))!).total_score, row.total_score);
       assert.deepEqual(await readHotTokens(cache, 10, async () => assert.fail('hot set must be cached')), [{ member: m.mint, score: row.total_score }]);
       const synced = await syncCache(db, cache);
-      assert.deepEqual(synced, { prices: 1, scores: 1, hot: 1 });
+      assert.deepEqual(synced, { prices: 1, scores: 1, hot: 1, trending: 1 });
       const price = await readPrice(cache, m.mint, async () => assert.fail('price must be cached'));
       // on demand for one token: a second history row with the same inputs but the new time
       assert.deepEqual([...(await scoreTokens(db, cache, { mint: m.mint })).keys()], [m.mint]);

@@ -24,14 +24,15 @@ forEachDbTarget((target) => {
       await new EventWriter(db).transaction((w) => w.insertTrades(traffic([m], t0 - 1200, t0 - 10, 100, 21)));
       const cache = new MemoryCache();
       const first = await runDueJobs(db, analyticsSchedulerJobs(cache), new Date(), true);
-      assert.deepEqual(first.map((o) => o.status), ['success', 'success', 'success', 'success']);
+      assert.deepEqual(first.map((o) => o.status), ['success', 'success', 'success', 'success', 'success']);
       assert.deepEqual((await checkCandles(db, { since: new Date(Date.now() - 3_600_000) })).mismatches, []);
       assert.ok(await cache.get(`price:current:${m.mint}`), 'cache:sync wrote the price');
       const runs = await db.query<{ job: string; last_status: string; runs: bigint; last_finished_at: Date | null }>(
         `SELECT job, last_status, runs, last_finished_at FROM job_runs WHERE job NOT LIKE 'timescaledb:%' AND job NOT LIKE 'transactions:%' ORDER BY job`,
       );
       assert.deepEqual(runs.rows.map((r) => [r.job, r.last_status, Number(r.runs), r.last_finished_at !== null]), [
-        ['cache:sync', 'success', 1, true], ['candles:refresh', 'success', 1, true], ['holders:snapshots', 'success', 1, true], ['scores:tokens', 'success', 1, true],
+        ['analytics:realtime', 'success', 1, true], ['cache:sync', 'success', 1, true], ['candles:refresh', 'success', 1, true],
+        ['holders:snapshots', 'success', 1, true], ['scores:tokens', 'success', 1, true],
       ]);
 
       const broken = analyticsSchedulerJobs(new BrokenCache()).filter((j) => j.name === 'cache:sync');

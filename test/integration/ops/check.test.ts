@@ -45,9 +45,13 @@ forEachDbTarget((target) => {
       const report = await checkConsistency(db, { candlesSince: since() });
       assert.equal(report.ok, false);
       const v = violations(report.checks);
-      for (const name of ['duplicate mints', 'duplicate trade keys', 'orphan pools', 'orphan trades', 'graduations without signature', 'pool reserves vs last trade', 'candles vs trades']) {
+      for (const name of ['duplicate mints', 'duplicate trade keys', 'orphan pools', 'orphan trades', 'graduations without signature', 'pool reserves vs last trade']) {
         assert.ok(v[name]! >= 1, `${name} flagged (${JSON.stringify(v)})`);
       }
+      // Trades inserted by hand: on plain nothing marks their buckets for the rollup (the writer does), so the
+      // candles stay wrong; TimescaleDB logs the invalidation and its next refresh picks them up: not yet due.
+      if (db.flavour === 'plain') assert.ok(v['candles vs trades']! >= 1, `candles vs trades flagged (${JSON.stringify(v)})`);
+      else assert.ok(v['candles vs trades'] === 0 && report.candles!.pending.length >= 1, `candles pending (${JSON.stringify(v)})`);
       assert.equal(v['orphan pools'], 1);
       assert.equal(v['graduations without signature'], 1);
       assert.match(report.checks.find((c) => c.name === 'orphan trades')!.examples[0]!, /^orphan.* without token /);
