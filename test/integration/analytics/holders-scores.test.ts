@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { applyTokenBalances } from '../../../src/analytics/holders/balances.ts';
 import { holderMetrics } from '../../../src/analytics/holders/metrics.ts';
 import { takeHolderSnapshots } from '../../../src/analytics/holders/snapshot.ts';
@@ -16,9 +14,10 @@ import { readHotTokens, readPrice } from '../../../src/cache/tokens.ts';
 import { EventWriter } from '../../../src/db/writer.ts';
 import { forEachDbTarget, openTestDb } from '../../helpers/db.ts';
 import { key, market, rng, tokenCreated, tradeAt } from './traffic.ts';
+import { redisTestPrefix, TEST_REDIS_URL } from '../../helpers/redis.ts';
 
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `megatron-test:${randomBytes(6).toString('hex')}:`;
+const redisUrl = TEST_REDIS_URL;
+const prefix = redisTestPrefix();
 let server: Server;
 let metadataUri: string;
 
@@ -32,10 +31,6 @@ before(async () => {
 });
 after(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  const raw = new Redis(redisUrl);
-  const keys = await raw.keys(`${prefix}*`);
-  if (keys.length > 0) await raw.del(...keys);
-  await raw.quit();
 });
 
 forEachDbTarget((target) => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, test } from 'node:test';
-import { Redis } from 'ioredis';
+import { test } from 'node:test';
 import { analyticsRecords, computeTokenAnalytics, type TokenAnalytics } from '../../../src/analytics/realtime/compute.ts';
 import { LiveAnalytics } from '../../../src/analytics/realtime/worker.ts';
 import { knownMetadataFacts, METADATA_PENDING } from '../../../src/analytics/scores/metadata.ts';
@@ -15,16 +14,11 @@ import { liveAnalyticsHook } from '../../../src/pipeline/hooks.ts';
 import { runPipeline } from '../../../src/pipeline/pipeline.ts';
 import { SimulateSource } from '../../../src/sources/simulate/index.ts';
 import { DB_TARGETS, forEachDbTarget, openTestDb, type DbTarget, type TestDb } from '../../helpers/db.ts';
+import { redisTestPrefix, TEST_REDIS_URL } from '../../helpers/redis.ts';
 
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `megatron-test:${randomBytes(6).toString('hex')}:`;
+const redisUrl = TEST_REDIS_URL;
+const prefix = redisTestPrefix();
 
-after(async () => {
-  const raw = new Redis(redisUrl);
-  const keys = await raw.keys(`${prefix}*`);
-  if (keys.length > 0) await raw.del(...keys);
-  await raw.quit();
-});
 
 const COMPARED = `token_id, total_holders, held_supply, top_10_concentration, top_25_concentration, gini_coefficient,
   holders_1_100, holders_100_1k, holders_1k_10k, holders_10k_plus, dev_balance, sniper_wallets, sniper_balance,

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { cacheKeys, TTL } from '../../../src/cache/keys.ts';
 import { MemoryCache } from '../../../src/cache/memory.ts';
@@ -12,17 +11,12 @@ import type { Cache } from '../../../src/cache/store.ts';
 import { readHotTokens, readPrice, writeHotTokens, writePrices, type PriceSnapshot } from '../../../src/cache/tokens.ts';
 import { log, setLogger } from '../../../src/core/logger.ts';
 import { cacheRequests } from '../../../src/core/metrics.ts';
+import { redisTestPrefix, TEST_REDIS_URL } from '../../helpers/redis.ts';
 
 /** Real Redis (TEST_REDIS_URL or the local one) under a per-run prefix, removed afterwards. */
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `megatron-test:${randomBytes(6).toString('hex')}:`;
+const redisUrl = TEST_REDIS_URL;
+const prefix = redisTestPrefix();
 
-after(async () => {
-  const raw = new Redis(redisUrl);
-  const keys = await raw.keys(`${prefix}*`);
-  if (keys.length > 0) await raw.del(...keys);
-  await raw.quit();
-});
 
 const stores: Array<[string, () => Promise<Cache>]> = [
   ['redis', async () => {
