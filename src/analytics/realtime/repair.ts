@@ -1,7 +1,7 @@
 import type { Cache } from '../../cache/store.ts';
 import type { Queryable } from '../../db/types.ts';
 import type { MetadataFacts } from '../scores/formula.ts';
-import { knownMetadataFacts, METADATA_PENDING } from '../scores/metadata.ts';
+import { knownMetadataOf, METADATA_PENDING } from '../scores/metadata.ts';
 import { committedAsOf, computeTokenAnalytics, staleAnalyticsTokens, storeTokenAnalytics } from './compute.ts';
 import { publishAnalytics } from './worker.ts';
 
@@ -19,8 +19,8 @@ export async function repairStaleAnalytics(db: Queryable, cache: Cache): Promise
   const tokens = await staleAnalyticsTokens(db, ANALYTICS_STALE_MS, REPAIR_LIMIT);
   if (tokens.length === 0) return 0;
   const { asOf, slot } = await committedAsOf(db);
-  const metadata = new Map<string, MetadataFacts>();
-  for (const t of tokens) metadata.set(t.mint, (await knownMetadataFacts(t.uri, cache)) ?? METADATA_PENDING);
+  const known = await knownMetadataOf(tokens, cache);
+  const metadata = new Map<string, MetadataFacts>(tokens.map((t) => [t.mint, known.get(t.mint) ?? METADATA_PENDING]));
   const rows = await computeTokenAnalytics(db, tokens, asOf, metadata);
   await storeTokenAnalytics(db, rows, asOf, slot);
   await publishAnalytics(cache, rows, asOf, slot);

@@ -6,7 +6,7 @@ import { liveAnalyticsBacklog, liveAnalyticsRound, liveAnalyticsTokens } from '.
 import type { Queryable } from '../../db/types.ts';
 import type { MetadataFacts } from '../scores/formula.ts';
 import type { ScoreToken } from '../scores/inputs.ts';
-import { fetchMetadataFacts, knownMetadataFacts, METADATA_PENDING } from '../scores/metadata.ts';
+import { fetchMetadataFacts, knownMetadataOf, METADATA_PENDING } from '../scores/metadata.ts';
 import { computeTokenAnalytics, scoreTokensByMint, storeTokenAnalytics, type TokenAnalytics } from './compute.ts';
 
 export interface LiveAnalyticsOptions {
@@ -128,8 +128,9 @@ export class LiveAnalytics {
   /** Metadata known without the network; the rest score as pending and are fetched in the background. */
   private async metadataOf(tokens: readonly ScoreToken[]): Promise<Map<string, MetadataFacts>> {
     const out = new Map<string, MetadataFacts>();
+    const cached = await knownMetadataOf(tokens.filter((t) => !this.fetched.has(t.uri)), this.cache);
     for (const t of tokens) {
-      const known = this.fetched.get(t.uri) ?? (await knownMetadataFacts(t.uri, this.cache));
+      const known = this.fetched.get(t.uri) ?? cached.get(t.mint);
       if (known) out.set(t.mint, known);
       else {
         out.set(t.mint, METADATA_PENDING);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { analyticsRecords, computeTokenAnalytics, type TokenAnalytics } from '../../../src/analytics/realtime/compute.ts';
 import { LiveAnalytics } from '../../../src/analytics/realtime/worker.ts';
-import { knownMetadataFacts, METADATA_PENDING } from '../../../src/analytics/scores/metadata.ts';
+import { knownMetadataOf, METADATA_PENDING } from '../../../src/analytics/scores/metadata.ts';
 import type { ScoreToken } from '../../../src/analytics/scores/inputs.ts';
 import { HOT_SET_SIZE, cacheKeys } from '../../../src/cache/keys.ts';
 import { MemoryCache } from '../../../src/cache/memory.ts';
@@ -45,7 +45,8 @@ async function fullRecomputation(db: TestDb, cache: Cache, table: string): Promi
   }
   await db.query(`CREATE TABLE ${table} (LIKE token_analytics)`);
   for (const [at, group] of byTime) {
-    const metadata = new Map(await Promise.all(group.map(async (t) => [t.mint, (await knownMetadataFacts(t.uri, cache)) ?? METADATA_PENDING] as const)));
+    const known = await knownMetadataOf(group, cache);
+    const metadata = new Map(group.map((t) => [t.mint, known.get(t.mint) ?? METADATA_PENDING]));
     const rows: TokenAnalytics[] = await computeTokenAnalytics(db, group, new Date(at), metadata);
     await db.query(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json)`, [JSON.stringify(analyticsRecords(rows, new Date(at), 0))]);
   }
