@@ -1,28 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
-import type { LaunchpadEvent } from '../core/events.ts';
+import { eventToJson } from '../core/event-json.ts';
 import { UsageError } from '../core/errors.ts';
 import { decodeTransaction } from '../decoders/index.ts';
 import { NormalizeError, normalizeAnyTransaction, parseTransactionInput } from '../sources/formats/index.ts';
-
-/** Location fields first, in this order; the event's own fields follow in declaration order. */
-const LEADING = ['type', 'program', 'signature', 'slot', 'blockTime', 'ixIndex', 'innerIxIndex'] as const;
-
-const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/** One event as the public JSON line: snake_case keys, integers as strings (exact u64), nulls kept. */
-export function eventToJson(event: LaunchpadEvent): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const record = event as unknown as Record<string, unknown>;
-  const put = (key: string) => {
-    const v = record[key];
-    out[snake(key)] = typeof v === 'bigint' ? v.toString() : v;
-  };
-  for (const key of LEADING) put(key);
-  for (const key of Object.keys(record)) if (!(LEADING as readonly string[]).includes(key)) put(key);
-  return out;
-}
 
 async function readInput(file: string): Promise<string> {
   if (file !== '-') return readFile(file, 'utf8');

@@ -162,3 +162,20 @@ export const feedDropped = new Counter({
   help: 'Live-feed messages dropped for a /stream client that was not reading fast enough',
   registers: [registry],
 });
+export const busPublished = new Counter({
+  name: `${m}bus_published_total`,
+  help: 'Messages a monitor published to the event stream, by outcome (stored | duplicate: dropped by the stream\'s dedup window)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+export const busPublishFailures = new Counter({
+  name: `${m}bus_publish_failures_total`,
+  help: 'Publish attempts the stream refused or did not acknowledge (stream full, server down); the batch is retried',
+  registers: [registry],
+});
+export const busConsumed = new Counter({
+  name: `${m}bus_consumed_total`,
+  help: 'Messages a writer read from the event stream, by outcome (committed | redelivered_skipped | unreadable)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});

@@ -1,6 +1,7 @@
 import { applyTokenBalances } from '../analytics/holders/balances.ts';
 import type { LaunchpadEvent, Platform } from '../core/events.ts';
-import type { EventWriter } from '../db/writer.ts';
+import type { Db } from '../db/types.ts';
+import { EventWriter } from '../db/writer.ts';
 import type { Checkpoint, SourceItem } from '../sources/types.ts';
 import type { DecodedTx, PipelineItem } from './decode.ts';
 
@@ -55,8 +56,8 @@ export interface CommitOptions {
   live?: boolean;
 }
 
-export async function commitBatch(writer: EventWriter, source: string, batch: readonly PipelineItem[], opts: CommitOptions = {}): Promise<CommittedBatch> {
-  const live = opts.live ?? true;
+/** A batch's transactions (as delivered, and in slot order), gaps and unreadable records. */
+export function splitBatch(batch: readonly PipelineItem[]): { txs: DecodedTx[]; ordered: DecodedTx[]; gaps: GapItem[]; invalid: Extract<PipelineItem, { kind: 'invalid' }>[] } {
   const txs: DecodedTx[] = [];
   const gaps: GapItem[] = [];
   const invalid: Extract<PipelineItem, { kind: 'invalid' }>[] = [];
@@ -65,7 +66,12 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
     else if (item.kind === 'gap') gaps.push(item);
     else invalid.push(item);
   }
-  const ordered = inSlotOrder(txs);
+  return { txs, ordered: inSlotOrder(txs), gaps, invalid };
+}
+
+export async function commitBatch(writer: EventWriter, source: string, batch: readonly PipelineItem[], opts: CommitOptions = {}): Promise<CommittedBatch> {
+  const live = opts.live ?? true;
+  const { txs, gaps, invalid, ordered } = splitBatch(batch);
   const trusted = ordered.filter((t) => t.quarantine === null);
   const flagged = trusted.filter((t) => t.flags !== null);
   const events = trusted.flatMap((t) => t.events);
@@ -123,5 +129,23 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
     maxBlockTime: trusted.reduce<number | null>((m, t) => (t.blockTime !== null && (m === null || t.blockTime > m) ? t.blockTime : m), null),
     receivedAtMs: txs.map((t) => t.receivedAtMs),
     committedAtMs: Date.now(),
+  };
+}
+
+/**
+ * Where the pipeline commits its batches and keeps its checkpoint: the database (here), or the event bus
+ * (src/bus/publisher.ts), where a batch "commits" once the stream acknowledged every message.
+ */
+export interface BatchSink {
+  readCheckpoint(name: string): Promise<Checkpoint | null>;
+  commit(name: string, batch: readonly PipelineItem[]): Promise<CommittedBatch>;
+}
+
+/** The database as the pipeline's sink: {@link commitBatch} with the checkpoint in the same transaction. */
+export function databaseSink(db: Db): BatchSink {
+  const writer = new EventWriter(db);
+  return {
+    readCheckpoint: (name) => writer.transaction((w) => w.getCheckpoint(name)),
+    commit: (name, batch) => commitBatch(writer, name, batch),
   };
 }

@@ -48,6 +48,8 @@ export type PipelineItem = DecodedTx | Exclude<SourceItem, { kind: 'tx' }>;
 export interface DecodedSource {
   readonly name: string;
   decoded(opts: SourceStartOptions): AsyncIterable<PipelineItem>;
+  /** Called with each batch of its items once it committed (the event bus acknowledges their messages then). */
+  committed?(batch: readonly PipelineItem[]): void;
 }
 
 /** `metric\tlabel[\tlabel]` → count: a decoder thread's tally crosses to the main thread as this plain object. */

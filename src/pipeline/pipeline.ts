@@ -2,12 +2,11 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { errorMessage } from '../core/errors.ts';
 import { log } from '../core/logger.ts';
 import { arrivalToCommit, batchLatency, gapsBackfilled, quarantined, slotLag, tradesStored, wallClockLag } from '../core/metrics.ts';
-import { EventWriter } from '../db/writer.ts';
 import type { Db } from '../db/types.ts';
 import type { BackoffOptions } from '../sources/backoff.ts';
 import type { SourceItem, TransactionSource } from '../sources/types.ts';
 import { batches } from './batcher.ts';
-import { commitBatch, type CommittedBatch } from './commit.ts';
+import { databaseSink, type BatchSink, type CommittedBatch } from './commit.ts';
 import { DecodeCounts, decodeItem, itemWeight, type DecodedSource, type PipelineItem } from './decode.ts';
 import type { AfterCommitHook } from './hooks.ts';
 import { retrying } from './retry.ts';
@@ -19,10 +18,9 @@ const MAX_HOOK_BACKLOG = 4;
 /** Decoded items between two event-loop turns while a batch fills (a power of two). */
 const DECODE_TURN_EVERY = 32;
 
-export interface PipelineOptions {
-  /** Raw transactions (decoded on this thread) or items decoded elsewhere (a decoder thread). */
+interface PipelineBaseOptions {
+  /** Raw transactions (decoded on this thread) or items decoded elsewhere (a decoder thread, the event bus). */
   source: TransactionSource | DecodedSource;
-  db: Db;
   /** Checkpoint key; default the source's name. */
   checkpointName?: string;
   /** A batch closes at this many rows (events) … */
@@ -34,6 +32,9 @@ export interface PipelineOptions {
   /** Pacing of database retries (tests shorten it). */
   retryBackoff?: BackoffOptions;
 }
+
+/** Batches commit to the database (`db`), or to another {@link BatchSink} such as the event bus. */
+export type PipelineOptions = PipelineBaseOptions & ({ db: Db; sink?: never } | { sink: BatchSink; db?: never });
 
 /**
  * source → decoder → batcher → writer, exactly once:
@@ -49,7 +50,7 @@ export interface PipelineOptions {
 export class Pipeline {
   readonly stats: PipelineStats = emptyStats();
   readonly checkpointName: string;
-  private readonly writer: EventWriter;
+  private readonly sink: BatchSink;
   /** Committed batches waiting for the next hook round, the round in progress, and the whole drain. */
   private readonly hookBacklog: CommittedBatch[] = [];
   private hookRound: Promise<void> | null = null;
@@ -57,13 +58,13 @@ export class Pipeline {
 
   constructor(private readonly opts: PipelineOptions) {
     this.checkpointName = opts.checkpointName ?? opts.source.name;
-    this.writer = new EventWriter(opts.db);
+    this.sink = opts.sink ?? databaseSink(opts.db);
   }
 
   /** Runs until the source ends or the signal aborts (the batch in hand is committed first). */
   async run(): Promise<PipelineStats> {
     const { signal } = this.opts;
-    const checkpoint = await retrying('read checkpoint', () => this.writer.transaction((w) => w.getCheckpoint(this.checkpointName)), { signal, backoff: this.opts.retryBackoff });
+    const checkpoint = await retrying('read checkpoint', () => this.sink.readCheckpoint(this.checkpointName), { signal, backoff: this.opts.retryBackoff });
     log().info({ source: this.checkpointName, checkpoint }, checkpoint ? 'resuming from checkpoint' : 'no checkpoint: starting from the source\'s beginning');
     const { source } = this.opts;
     const decoded = this.observe('decoded' in source ? source.decoded({ checkpoint, signal }) : this.decode(source.stream({ checkpoint, signal })));
@@ -77,6 +78,7 @@ export class Pipeline {
         next = it.next();
         next.catch(() => undefined); // awaited next round; do not let it count as unhandled meanwhile
         const committed = await this.commit(r.value);
+        if ('committed' in source) source.committed?.(r.value);
         await this.afterCommit(committed);
         if (signal.aborted) break;
         // The embedded database answers in microtasks: without a macrotask turn per batch, timers (the
@@ -122,7 +124,7 @@ export class Pipeline {
 
   private commit(batch: PipelineItem[]): Promise<CommittedBatch> {
     const started = performance.now();
-    return retrying('commit batch', () => commitBatch(this.writer, this.checkpointName, batch), {
+    return retrying('commit batch', () => this.sink.commit(this.checkpointName, batch), {
       signal: this.opts.signal,
       backoff: this.opts.retryBackoff,
       onRetry: () => this.stats.retries++,
