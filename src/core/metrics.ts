@@ -173,9 +173,3 @@ export const busPublishFailures = new Counter({
   help: 'Publish attempts the stream refused or did not acknowledge (stream full, server down); the batch is retried',
   registers: [registry],
 });
-export const busConsumed = new Counter({
-  name: `${m}bus_consumed_total`,
-  help: 'Messages a writer read from the event stream, by outcome (committed | redelivered_skipped | unreadable)',
-  labelNames: ['outcome'] as const,
-  registers: [registry],
-});
