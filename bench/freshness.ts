@@ -33,6 +33,7 @@ import { ThreadedSource } from '../src/pipeline/decode-thread.ts';
 import { cachePricesHook, liveAnalyticsHook, type AfterCommitHook } from '../src/pipeline/hooks.ts';
 import { Pipeline } from '../src/pipeline/pipeline.ts';
 import type { SimulateOptions } from '../src/sources/simulate/index.ts';
+import { benchFlags } from './flags.ts';
 import { openBackend, percentile, type Backend } from './backends.ts';
 
 interface Args {
@@ -44,16 +45,8 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const get = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, dflt: number): number => {
-    const n = Number(get(name) ?? dflt);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
-    return n;
-  };
-  return { json: argv.includes('--json'), seconds: num('seconds', 30), rate: num('rate', 1000), tx: num('tx', 20_000), backends: (get('backends') ?? 'embedded,server').split(',') as Backend[] };
+  const { get, positive, has } = benchFlags(argv);
+  return { json: has('json'), seconds: positive('seconds', 30), rate: positive('rate', 1000), tx: positive('tx', 20_000), backends: (get('backends') ?? 'embedded,server').split(',') as Backend[] };
 }
 
 const EFFECTS = ['price', 'candle', 'holders', 'score', 'first_score', 'hot'] as const;

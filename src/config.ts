@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UsageError } from './core/errors.ts';
+import type { BusSettings } from './bus/connection.ts';
 import { redactUrl } from './core/redact.ts';
 
 /**
@@ -24,6 +25,7 @@ const urlWith = (protocols: string[]) =>
 
 const schema = z.object({
   DATABASE_URL: urlWith(['postgres:', 'postgresql:']).optional(),
+  DATABASE_READ_URL: urlWith(['postgres:', 'postgresql:']).optional(),
   MEGATRON_DATA_DIR: z.string().min(1).default('./.megatron/pglite'),
   REDIS_URL: urlWith(['redis:', 'rediss:']).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'one of trace|debug|info|warn|error|fatal|silent' }).default('info'),
@@ -52,12 +54,23 @@ const schema = z.object({
   CANDLES_1D_RETENTION_DAYS: intFromEnv(0, 36_500).default(0),
   SCORES_RETENTION_DAYS: intFromEnv(1, 36_500).default(30),
   HOLDER_SNAPSHOTS_RETENTION_DAYS: intFromEnv(1, 36_500).default(30),
+  // The event stream (docs/scaling.md).
+  NATS_URL: urlWith(['nats:', 'tls:']).optional(),
+  NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ or -').default('MEGATRON'),
+  NATS_PARTITIONS: intFromEnv(1, 1024).default(8),
+  NATS_MAX_AGE_S: intFromEnv(0, 31_536_000).default(7 * 86_400),
+  NATS_MAX_BYTES: intFromEnv(0, Number.MAX_SAFE_INTEGER).default(0),
+  NATS_DEDUP_WINDOW_S: intFromEnv(1, 86_400).default(120),
+  NATS_REPLICAS: intFromEnv(1, 5).default(1),
+  NATS_ACK_WAIT_S: intFromEnv(1, 3_600).default(60),
 });
 
 export type Env = z.infer<typeof schema>;
 
 export interface Config {
   databaseUrl: string | undefined;
+  /** A streaming replica the API reads from (writes stay on DATABASE_URL); default DATABASE_URL. */
+  databaseReadUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
   logLevel: Env['LOG_LEVEL'];
@@ -80,6 +93,8 @@ export interface Config {
   enrichIntervalMs: number;
   apiHost: string;
   apiPort: number;
+  /** The JetStream event stream: `url` undefined until NATS_URL or a `nats://` flag names one. */
+  bus: Omit<BusSettings, 'url'> & { url: string | undefined };
   /** Retention and compression ages in days (0 = keep forever / never compress); see src/jobs/lifecycle.ts. */
   lifecycle: {
     tradesCompressAfterDays: number;
@@ -110,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     dataDir: e.MEGATRON_DATA_DIR,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
@@ -128,6 +144,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     enrichIntervalMs: e.ENRICH_INTERVAL_MS,
     apiHost: e.API_HOST,
     apiPort: e.API_PORT,
+    bus: {
+      url: e.NATS_URL,
+      stream: e.NATS_STREAM,
+      partitions: e.NATS_PARTITIONS,
+      maxAgeSeconds: e.NATS_MAX_AGE_S,
+      maxBytes: e.NATS_MAX_BYTES,
+      dedupWindowSeconds: e.NATS_DEDUP_WINDOW_S,
+      replicas: e.NATS_REPLICAS,
+      ackWaitSeconds: e.NATS_ACK_WAIT_S,
+    },
     lifecycle: {
       tradesCompressAfterDays: e.TRADES_COMPRESS_AFTER_DAYS,
       tradesRetentionDays: e.TRADES_RETENTION_DAYS,

@@ -28,7 +28,10 @@ function parameters(spec: RouteSpec): unknown[] {
 function success(spec: RouteSpec): unknown {
   if (spec.response === 'text') return { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } };
   if (spec.response === 'event-stream') {
-    return { description: 'Server-Sent Events; event names: launch, trade, graduation; data: JSON message', content: { 'text/event-stream': { schema: { type: 'string' } } } };
+    const description =
+      'Server-Sent Events; event names: launch, trade, graduation; data: JSON message. When the feed reads the event stream, each event has ' +
+      'its stream sequence as `id`, and a reconnecting EventSource resumes after the last one it received (its `Last-Event-ID` header wins over from_seq/from_time)';
+    return { description, content: { 'text/event-stream': { schema: { type: 'string' } } } };
   }
   return { description: 'OK', content: { 'application/json': { schema: toSchema(spec.response, 'output') } } };
 }

@@ -205,7 +205,7 @@ export const routes: RouteSpec[] = [
   }),
   route({
     url: '/stream',
-    summary: 'Live feed (Server-Sent Events): launch, trade and graduation events',
+    summary: 'Live feed (Server-Sent Events): launch, trade and graduation events; from the event stream, resumable (`from_seq`, `from_time`, `Last-Event-ID`)',
     tag: 'stream',
     query: S.StreamQuery,
     response: 'event-stream',

@@ -34,8 +34,11 @@ const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 /** Opaque keyset cursor from a previous page's `next_cursor`. */
 const cursor = z.string().min(1).max(300).regex(/^[A-Za-z0-9_-]+$/, 'a cursor returned by a previous page').describe('Cursor from `next_cursor`');
 
-/** Unix seconds; bounded so no arithmetic on it can overflow a timestamp. */
-const unixSeconds = z.coerce.number().int().min(0).max(4_102_444_800).describe('Unix time in seconds');
+/** Latest time accepted (2100-01-01), so no arithmetic on a time can overflow a timestamp. */
+const MAX_UNIX_SECONDS = 4_102_444_800;
+
+/** Unix seconds. */
+const unixSeconds = z.coerce.number().int().min(0).max(MAX_UNIX_SECONDS).describe('Unix time in seconds');
 
 export const TokensQuery = z
   .object({
@@ -72,6 +75,26 @@ export const HoldersQuery = z.object({ limit: limit(100, 20).describe('How many 
 export const ScoresQuery = z.object({ limit: limit(100, 20).describe('How many score calculations, newest first (1–100, default 20)') }).strict();
 export const EmptyQuery = z.object({}).strict();
 
+/** Unix milliseconds below this (September 2001) are refused: such a value is almost surely unix seconds. */
+const MIN_UNIX_MS = 1e12;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const INSTANT = 'an ISO 8601 time (2026-01-31T12:00:00Z) or unix milliseconds';
+
+/** An instant given as ISO 8601 or unix milliseconds, as unix milliseconds. */
+const instantMs = z
+  .string()
+  .max(40)
+  .transform((v, ctx) => {
+    const ms = /^\d+$/.test(v) ? Number(v) : ISO_8601.test(v) ? Date.parse(v) : NaN;
+    if (Number.isFinite(ms) && ms >= MIN_UNIX_MS && ms <= MAX_UNIX_SECONDS * 1000) return ms;
+    ctx.addIssue({ code: 'custom', message: /^\d{9,10}$/.test(v) ? `${INSTANT} (unix seconds? multiply by 1000)` : INSTANT });
+    return z.NEVER;
+  });
+
+/** A stream sequence: what the stream feed sends as the SSE `id` of each event. */
+const SEQ = 'a stream sequence (the integer `id` of an event, ≥ 1)';
+const streamSeq = z.coerce.number({ error: SEQ }).int(SEQ).min(1, SEQ).max(Number.MAX_SAFE_INTEGER, SEQ);
+
 export const StreamQuery = z
   .object({
     types: z
@@ -82,9 +105,15 @@ export const StreamQuery = z
       .optional()
       .describe('Comma-separated kinds: launch, trade, graduation (default: all)'),
     mint: Mint.optional().describe('Only events of this token'),
+    from_seq: streamSeq.optional().describe('Resume: start at this stream sequence (an event `id`), then continue live. Needs the event stream (NATS_URL)'),
+    from_time: instantMs.optional().describe('Resume: start at the first event stored at or after this time (ISO 8601 or unix milliseconds), then continue live. Needs the event stream'),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.from_seq === undefined || q.from_time === undefined, { message: 'from_seq and from_time are mutually exclusive', path: ['from_time'] });
 export type StreamQuery = z.infer<typeof StreamQuery>;
+
+/** The `Last-Event-ID` header of a reconnecting EventSource: the `id` of the last event it received. */
+export const LastEventId = streamSeq;
 
 /** JSON error body of every 4xx/5xx. */
 export const ErrorBody = z.object({

@@ -61,11 +61,16 @@ function streamConfig(s: BusSettings): Partial<StreamConfig> & { name: string } 
 
 const isApiError = (err: unknown, code: number): boolean => err instanceof JetStreamApiError && err.code === code;
 
+/** Who opens the stream: monitors own its limits; writers and API nodes only read it. */
+export type BusRole = 'publisher' | 'reader';
+
 /**
- * Creates the stream, or brings an existing one's limits to the configured ones. Its partition count is
- * fixed at creation (it decides which writer owns a token): a different NATS_PARTITIONS is an error.
+ * Creates the stream, or — for a publisher — brings an existing one's limits to the configured ones (a
+ * reader never changes them: an API node with default settings must not undo the monitors'). Its
+ * partition count is fixed at creation (it decides which writer owns a token): a different
+ * NATS_PARTITIONS is an error for everyone.
  */
-export async function ensureStream(jsm: JetStreamManager, s: BusSettings): Promise<void> {
+export async function ensureStream(jsm: JetStreamManager, s: BusSettings, role: BusRole): Promise<void> {
   const wanted = streamConfig(s);
   try {
     const info = await jsm.streams.info(s.stream);
@@ -74,7 +79,7 @@ export async function ensureStream(jsm: JetStreamManager, s: BusSettings): Promi
       throw new UsageError(`stream ${s.stream} has ${existing} partitions; set NATS_PARTITIONS=${existing} (or use a new NATS_STREAM)`);
     }
     const c = info.config;
-    if (c.max_age !== wanted.max_age || c.max_bytes !== wanted.max_bytes || c.duplicate_window !== wanted.duplicate_window || c.num_replicas !== wanted.num_replicas) {
+    if (role === 'publisher' && (c.max_age !== wanted.max_age || c.max_bytes !== wanted.max_bytes || c.duplicate_window !== wanted.duplicate_window || c.num_replicas !== wanted.num_replicas)) {
       await jsm.streams.update(s.stream, { ...c, ...wanted });
       log().info({ stream: s.stream, maxAgeSeconds: s.maxAgeSeconds, maxBytes: s.maxBytes, dedupWindowSeconds: s.dedupWindowSeconds }, 'event stream: limits updated');
     }
@@ -122,10 +127,12 @@ export class BusCheckpoints {
 }
 
 /** Connects (reconnecting for as long as it takes), makes sure the stream and the checkpoint bucket exist. */
-export async function openBus(settings: BusSettings, name: string): Promise<Bus> {
+export async function openBus(settings: BusSettings, name: string, role: BusRole): Promise<Bus> {
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: settings.url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5_000 });
+    // noAsyncTraces: the client would otherwise build two Error objects (stack traces) per publish and
+    // per ack — a quarter of a monitor's CPU at full speed.
+    nc = await connect({ servers: settings.url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5_000, noAsyncTraces: true });
   } catch (err) {
     throw new UsageError(`NATS at ${redactUrl(settings.url)} is unreachable: ${(err as Error).message} (start one: nats-server -js)`);
   }
@@ -136,7 +143,7 @@ export async function openBus(settings: BusSettings, name: string): Promise<Bus>
     }
   })();
   const jsm = await jetstreamManager(nc);
-  await ensureStream(jsm, settings);
+  await ensureStream(jsm, settings, role);
   const kv = await new Kvm(nc).create(`${settings.stream}_checkpoints`, { history: 1, replicas: settings.replicas });
   return {
     nc,

@@ -8,8 +8,6 @@ import type { Checkpoint } from '../sources/types.ts';
 import type { Bus } from './connection.ts';
 import { messagesOf, type OutgoingMessage } from './messages.ts';
 
-/** Publishes in flight at once (one connection keeps their order; acks come back in any order). */
-const PUBLISH_WINDOW = 1024;
 
 /**
  * The event stream as the pipeline's sink (`megatron run --publish`): a batch "commits" once the stream
@@ -77,16 +75,13 @@ export class BusSink implements BatchSink {
   }
 
   private async publishAll(messages: readonly OutgoingMessage[]): Promise<PubAck[]> {
-    const acks: PubAck[] = [];
     try {
-      for (let i = 0; i < messages.length; i += PUBLISH_WINDOW) {
-        const window = messages.slice(i, i + PUBLISH_WINDOW);
-        acks.push(...(await Promise.all(window.map((m) => this.bus.js.publish(m.subject, m.body, { msgID: m.msgId, timeout: 10_000 })))));
-      }
+      // The whole batch in flight at once (a batch is bounded by BATCH_MAX_ROWS): one connection writes
+      // them in order, the acks come back in any order; waiting per window would cost a round trip each.
+      return await Promise.all(messages.map((m) => this.bus.js.publish(m.subject, m.body, { msgID: m.msgId, timeout: 10_000 })));
     } catch (err) {
       busPublishFailures.inc();
       throw new RetryableError(`publish to stream ${this.bus.settings.stream}: ${errorMessage(err)}`);
     }
-    return acks;
   }
 }

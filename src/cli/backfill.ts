@@ -7,6 +7,7 @@ import { trackedAmmPools } from '../db/amm.ts';
 import { BackfillSource } from '../pipeline/backfill.ts';
 import { PROGRAM_IDS, programIdOf } from '../pipeline/programs.ts';
 import { addIndexerOptions, runIndexer, type IndexerFlags } from './run.ts';
+import { publishUrl } from './stream-roles.ts';
 import { parseSince as parseSinceTime } from './since.ts';
 
 interface BackfillFlags extends IndexerFlags {
@@ -57,6 +58,6 @@ export function register(program: Command, config: Config): void {
     });
     const start = flags.from ? `after ${flags.from}` : `since ${new Date(sinceUnix! * 1000).toISOString()}`;
     const built = { source, description: `backfill of ${flags.program}${pools.length ? ` and ${pools.length} AMM pool(s)` : ''} ${start} from ${redactUrl(config.solanaRpcUrl)}` };
-    await runIndexer(config, { built, checkpointName: flags.checkpointName, api: flags.api, jobs: flags.jobs, status: flags.status, command: 'backfill' });
+    await runIndexer(config, { built, checkpointName: flags.checkpointName, api: flags.api, jobs: flags.jobs, status: flags.status, publishUrl: publishUrl(flags.publish, config), command: 'backfill' });
   });
 }

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import type { Config } from '../config.ts';
 import { PROGRAM_IDS } from '../pipeline/programs.ts';
 import { addIndexerOptions, buildSource, runIndexer, type IndexerFlags } from './run.ts';
+import { publishUrl } from './stream-roles.ts';
 
 /** A checkpoint per set of files, so replaying other files never resumes from this replay's position. */
 export function replayCheckpointName(files: readonly string[]): string {
@@ -20,6 +21,6 @@ export function register(program: Command, config: Config): void {
     .addOption(new Option('--pace <pace>', 'fast = as fast as the database takes it; recorded = keep the block-time gaps').choices(['fast', 'recorded']).default('fast'));
   addIndexerOptions(cmd, { api: false }).action(async (files: string[], flags: IndexerFlags) => {
     const built = buildSource('replay', config, flags, Object.values(PROGRAM_IDS), files);
-    await runIndexer(config, { built, checkpointName: flags.checkpointName ?? replayCheckpointName(files), api: flags.api, jobs: flags.jobs, status: flags.status, command: 'replay' });
+    await runIndexer(config, { built, checkpointName: flags.checkpointName ?? replayCheckpointName(files), api: flags.api, jobs: flags.jobs, status: flags.status, publishUrl: publishUrl(flags.publish, config), command: 'replay' });
   });
 }

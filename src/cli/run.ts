@@ -1,4 +1,6 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { BusSettings } from '../bus/connection.ts';
+import type { WriterSlot } from '../bus/consumer.ts';
 import { refreshCandles } from '../analytics/candles/refresh.ts';
 import { analyticsSchedulerJobs } from '../analytics/jobs.ts';
 import { LiveAnalytics } from '../analytics/realtime/worker.ts';
@@ -27,6 +29,7 @@ import { trackedAmmPools } from '../db/amm.ts';
 import { createYellowstoneSource } from '../sources/yellowstone/index.ts';
 import { startScheduler, type Job } from '../jobs/scheduler.ts';
 import { addSimulateOptions, parseSimulateFlags, type SimulateFlags } from './simulate.ts';
+import { busSource, natsSourceUrl, parseWriterSlot, publishUrl, runPublisher } from './stream-roles.ts';
 
 export const SOURCE_KINDS = ['simulate', 'replay', 'rpc', 'yellowstone'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -39,6 +42,8 @@ export interface IndexerFlags extends SimulateFlags {
   api: boolean;
   jobs: boolean;
   status: boolean;
+  /** `--publish [url]`: to the event stream instead of the database (true: NATS_URL). */
+  publish?: string | boolean;
 }
 
 /** A fresh machine has no endpoints: the simulator. Yellowstone when configured, else RPC when both URLs are. */
@@ -55,6 +60,10 @@ export interface BuiltSource {
   description: string;
   /** Live sources: the AMM pools of tracked tokens they follow beside the programs (filled from the database on start). */
   tracked?: { addresses: TrackedAddresses; platforms: string[] };
+  /** Releases what the source holds open (the event stream's connection) once the pipeline stopped. */
+  close?: () => Promise<void>;
+  /** The event stream the source reads: this process's API takes its live feed from it too. */
+  feedBus?: BusSettings;
 }
 
 /**
@@ -139,6 +148,27 @@ export interface IndexerOptions {
   /** Print the status line every second. */
   status: boolean;
   command: string;
+  /** Publish to the event stream at this URL instead of writing the database (a lean monitor: no API, no jobs). */
+  publishUrl?: string | null;
+}
+
+/** SIGINT/SIGTERM abort `signal` (the batch in hand is committed first); a second one quits at once. */
+function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const abort = new AbortController();
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('megatron: stopping after the batch in hand (press Ctrl-C again to quit now)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: abort.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 function banner(config: Config, db: Db, opts: IndexerOptions, api: RunningApi | null): string {
@@ -160,17 +190,20 @@ function banner(config: Config, db: Db, opts: IndexerOptions, api: RunningApi | 
 /** Sources → pipeline → database, plus after-commit hooks, jobs and (optionally) the API, until the source ends or SIGINT/SIGTERM. */
 export async function runIndexer(config: Config, opts: IndexerOptions): Promise<PipelineStats> {
   tuneHeapForIngestion();
-  const abort = new AbortController();
-  const onSignal = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('megatron: stopping after the batch in hand (press Ctrl-C again to quit now)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = stopOnSignals();
+  try {
+    if (opts.publishUrl) return await runPublisher(config, { ...opts, url: opts.publishUrl, signal: stop.signal });
+    return await indexIntoDatabase(config, opts, stop.signal);
+  } finally {
+    await opts.built.close?.();
+    stop.dispose();
+  }
+}
+
+async function indexIntoDatabase(config: Config, opts: IndexerOptions, signal: AbortSignal): Promise<PipelineStats> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const cache = await openCache({ redisUrl: config.redisUrl });
-  const feed = await createLiveFeed({ redisUrl: config.redisUrl });
+  const feed = await createLiveFeed({ redisUrl: config.redisUrl, ...(opts.built.feedBus ? { bus: opts.built.feedBus } : {}) });
   let api: RunningApi | null = null;
   let stopJobs = (): Promise<void> => Promise.resolve();
   const live = opts.jobs ? new LiveAnalytics(db, cache) : null;
@@ -207,7 +240,7 @@ export async function runIndexer(config: Config, opts: IndexerOptions): Promise<
       maxBatchRows: config.batchMaxRows,
       maxBatchWaitMs: config.batchMaxWaitMs,
       hooks,
-      signal: abort.signal,
+      signal,
     });
     if (opts.status) stopStatus = startStatusLine(pipeline.checkpointName, pipeline.stats, (line, text) => log().info({ status: line }, text));
     const stats = await pipeline.run();
@@ -226,8 +259,6 @@ export async function runIndexer(config: Config, opts: IndexerOptions): Promise<
     await feed.close();
     await cache.close();
     await db.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -238,7 +269,16 @@ export function addIndexerOptions(command: Command, defaults: { api: boolean }):
     .option('--no-status', 'no status line every second')
     .option('--no-jobs', 'do not run the analytics and enrichment jobs in this process')
     .addOption(new Option('--api', 'serve the API and dashboard').default(defaults.api))
-    .option('--no-api', 'do not serve the API and dashboard');
+    .option('--no-api', 'do not serve the API and dashboard')
+    .option('--publish [url]', 'publish decoded events to the NATS JetStream stream (default NATS_URL) instead of writing the database: a lean monitor');
+}
+
+type RunFlags = Omit<IndexerFlags, 'source'> & { source?: string; writer: WriterSlot; file?: string[] };
+
+/** A source kind, or `nats` / a nats:// URL (the event stream). */
+function sourceKindOrNats(value: string): string {
+  if ((SOURCE_KINDS as readonly string[]).includes(value) || value === 'nats' || /^(nats|tls):\/\//.test(value)) return value;
+  throw new InvalidArgumentError(`expected one of ${SOURCE_KINDS.join(', ')}, nats or a nats:// URL`);
 }
 
 /** `megatron run`: the whole system — source(s) → pipeline → database, jobs, and the API. */
@@ -246,13 +286,17 @@ export function register(program: Command, config: Config): void {
   const cmd = program
     .command('run')
     .description('index launchpad trades: source → decode → batches → database (+ jobs, API); default source: simulate when no endpoint is configured')
-    .addOption(new Option('--source <kind>', 'simulate | replay | rpc | yellowstone (default: from the configured endpoints)').choices(SOURCE_KINDS))
+    .option('--source <kind>', 'simulate | replay | rpc | yellowstone | nats[://host:port] (a writer of the event stream); default: from the configured endpoints', sourceKindOrNats)
+    .addOption(new Option('--writer <i/n>', 'with --source nats: this writer\'s share of the stream\'s partitions').argParser(parseWriterSlot).default({ index: 0, count: 1 }, '0/1'))
     .option('--file <files...>', 'replay source: getTransaction JSON/JSONL files (.gz ok)')
     .addOption(new Option('--pace <pace>', 'replay pace').choices(['fast', 'recorded']).default('fast'));
-  addIndexerOptions(addSimulateOptions(cmd, { rate: '300', startTime: 'now' }), { api: true }).action(async (flags: IndexerFlags & { file?: string[] }) => {
-    const kind = flags.source ?? defaultSourceKind(config);
-    const built = buildSource(kind, config, flags, Object.values(PROGRAM_IDS), flags.file ?? []);
-    await runIndexer(config, { built, checkpointName: flags.checkpointName, api: flags.api, jobs: flags.jobs, status: flags.status, command: 'run' });
+  addIndexerOptions(addSimulateOptions(cmd, { rate: '300', startTime: 'now' }), { api: true }).action(async (flags: RunFlags) => {
+    const fromStream = natsSourceUrl(flags.source, config);
+    const publish = publishUrl(flags.publish, config);
+    if (fromStream && publish) throw new UsageError('--source nats and --publish: a writer of the stream cannot publish to it');
+    const kind = (flags.source as SourceKind | undefined) ?? defaultSourceKind(config);
+    const built = fromStream ? await busSource(config, fromStream, flags.writer) : buildSource(kind, config, { ...flags, source: kind }, Object.values(PROGRAM_IDS), flags.file ?? []);
+    await runIndexer(config, { built, checkpointName: flags.checkpointName, api: flags.api, jobs: flags.jobs, status: flags.status, command: 'run', publishUrl: publish });
   });
 }
 

@@ -10,6 +10,7 @@ import { DEFAULT_MARKET, simulatedTransactions, toRpcJson, txPerSlotForRate, typ
 import { createPacer } from '../sources/simulate/source.ts';
 import { PROGRAM_IDS } from '../pipeline/programs.ts';
 import { addIndexerOptions, buildSource, runIndexer, type IndexerFlags } from './run.ts';
+import { publishUrl } from './stream-roles.ts';
 
 /** The flags of `megatron simulate` as commander hands them over (strings). */
 export interface SimulateFlags {
@@ -121,7 +122,7 @@ export function register(program: Command, config: Config): void {
   addIndexerOptions(cmd, { api: false }).action(async (flags: IndexerFlags) => {
       if (flags.out === undefined) {
         const built = buildSource('simulate', config, flags, Object.values(PROGRAM_IDS));
-        await runIndexer(config, { built, checkpointName: flags.checkpointName, api: flags.api, jobs: flags.jobs, status: flags.status, command: 'simulate' });
+        await runIndexer(config, { built, checkpointName: flags.checkpointName, api: flags.api, jobs: flags.jobs, status: flags.status, publishUrl: publishUrl(flags.publish, config), command: 'simulate' });
         return;
       }
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -21,8 +21,20 @@ const BIGINT_FIELDS: { [T in LaunchpadEventType]: readonly BigintKeys<Extract<La
   liquidity: ['baseAmount', 'quoteAmount', 'lpAmount', 'baseReserves', 'quoteReserves'],
 };
 
-const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const camel = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** Key spellings, converted once per key: the event bus converts every field of every message. */
+const memo = (convert: (key: string) => string) => {
+  const seen = new Map<string, string>();
+  return (key: string): string => {
+    let out = seen.get(key);
+    if (out === undefined) seen.set(key, (out = convert(key)));
+    return out;
+  };
+};
+const snake = memo((key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+const camel = memo((key) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+const LEADING_SET: ReadonlySet<string> = new Set(LEADING);
+const BIGINT_SETS = new Map<string, ReadonlySet<string>>(Object.entries(BIGINT_FIELDS).map(([type, keys]) => [type, new Set<string>(keys)]));
+const INTEGER = /^-?\d+$/;
 
 /** One event as the public JSON object. */
 export function eventToJson(event: LaunchpadEvent): Record<string, unknown> {
@@ -33,7 +45,7 @@ export function eventToJson(event: LaunchpadEvent): Record<string, unknown> {
     out[snake(key)] = typeof v === 'bigint' ? v.toString() : v;
   };
   for (const key of LEADING) put(key);
-  for (const key of Object.keys(record)) if (!(LEADING as readonly string[]).includes(key)) put(key);
+  for (const key of Object.keys(record)) if (!LEADING_SET.has(key)) put(key);
   return out;
 }
 
@@ -47,16 +59,17 @@ export class EventJsonError extends Error {
  */
 export function eventFromJson(json: Record<string, unknown>): LaunchpadEvent {
   const type = json.type as LaunchpadEventType;
-  const bigints = BIGINT_FIELDS[type] as readonly string[] | undefined;
+  const bigints = BIGINT_SETS.get(type);
   if (bigints === undefined) throw new EventJsonError(`unknown event type ${JSON.stringify(json.type)}`);
   if (typeof json.signature !== 'string' || typeof json.slot !== 'number' || typeof json.mint !== 'string') {
     throw new EventJsonError(`${type} event without signature, slot or mint`);
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(json)) {
+  for (const k in json) {
+    const v = json[k];
     const key = camel(k);
-    if (!bigints.includes(key) || v === null) out[key] = v;
-    else if (typeof v === 'string' && /^-?\d+$/.test(v)) out[key] = BigInt(v);
+    if (v === null || !bigints.has(key)) out[key] = v;
+    else if (typeof v === 'string' && INTEGER.test(v)) out[key] = BigInt(v);
     else throw new EventJsonError(`${type}.${k} is not an integer string: ${JSON.stringify(v)}`);
   }
   return out as unknown as LaunchpadEvent;

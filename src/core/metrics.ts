@@ -168,6 +168,12 @@ export const busPublished = new Counter({
   labelNames: ['outcome'] as const,
   registers: [registry],
 });
+export const busConsumerPending = new Gauge({
+  name: `${m}bus_consumer_pending`,
+  help: 'Messages of a partition the writer has not committed yet (still in the stream, or delivered and unacknowledged), sampled every 5 s',
+  labelNames: ['partition'] as const,
+  registers: [registry],
+});
 export const busPublishFailures = new Counter({
   name: `${m}bus_publish_failures_total`,
   help: 'Publish attempts the stream refused or did not acknowledge (stream full, server down); the batch is retried',

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { BusSettings } from '../bus/connection.ts';
 import type { LaunchpadEvent } from '../core/events.ts';
 import { errorMessage } from '../core/errors.ts';
 import { log } from '../core/logger.ts';
@@ -8,23 +9,37 @@ import { feedMessagesOf, type FeedMessage } from './messages.ts';
 /** Receives each published batch, in publish order. Must not throw (errors are logged and swallowed). */
 export type FeedListener = (messages: readonly FeedMessage[]) => void;
 
+/** A resumed client's listener: returning a promise holds further deliveries until it settles (a slow client is waited for, not dropped from). */
+export type ReplayListener = (messages: readonly FeedMessage[]) => void | Promise<void>;
+
+/** Where a resumed client starts: at a stream sequence, or at the first event the stream stored at or after a time. */
+export type FeedPosition = { seq: number } | { timeMs: number };
+
 /**
  * The live feed of launches, trades and graduations. The pipeline calls `publish` after each committed
  * batch; the API's `/stream` subscribes. Over Redis pub/sub a `megatron serve` process sees the events of
  * a `megatron run` process; without Redis it is an in-process fan-out (same interface, one process).
+ * Over the event stream (`nats`, src/feed/stream-feed.ts) every API node reads the monitors' events itself.
  */
 export interface LiveFeed {
-  readonly mode: 'redis' | 'memory';
+  readonly mode: 'redis' | 'memory' | 'nats';
   publish(events: readonly LaunchpadEvent[]): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(listener: FeedListener): () => void;
+  /**
+   * One client's feed from `from` on, then live; returns the unsubscribe function. Only the event stream
+   * keeps history (Redis pub/sub and the in-process feed forget a message once delivered), so only a
+   * `nats` feed has it.
+   */
+  replay?(from: FeedPosition, listener: ReplayListener): () => void;
   close(): Promise<void>;
 }
 
 /** Default pub/sub channel; tests pass their own so parallel runs never hear each other. */
 export const DEFAULT_FEED_CHANNEL = 'megatron:feed';
 
-class Listeners {
+/** The subscribers of a feed; a throwing listener is logged and does not stop the others. */
+export class Listeners {
   private readonly set = new Set<FeedListener>();
   add(l: FeedListener): () => void {
     this.set.add(l);
@@ -120,13 +135,20 @@ export class RedisLiveFeed implements LiveFeed {
 
 export interface LiveFeedOptions {
   redisUrl: string | undefined;
+  /** The event stream: when set, the feed reads it (mode `nats`) and Redis is not used for the feed. */
+  bus?: BusSettings;
   channel?: string;
   /** How long to wait for Redis before falling back to the in-process feed. */
   connectTimeoutMs?: number;
 }
 
-/** Redis when `redisUrl` is set and reachable, else in-process (said once in the log). */
+/** The event stream when `bus` is set; else Redis when `redisUrl` is set and reachable, else in-process (said once in the log). */
 export async function createLiveFeed(opts: LiveFeedOptions): Promise<LiveFeed> {
+  if (opts.bus) {
+    // Loaded on demand: a process without the stream never loads the NATS client.
+    const { openStreamFeed } = await import('./stream-feed.ts');
+    return openStreamFeed(opts.bus);
+  }
   if (!opts.redisUrl) return new MemoryLiveFeed();
   const redis = new Redis(opts.redisUrl, {
     lazyConnect: true,

@@ -15,6 +15,8 @@ interface FeedBase {
   signature: string;
   slot: number;
   blockTime: number | null;
+  /** The event's stream sequence, when the feed reads the event stream (the SSE `id`, to resume from). */
+  seq?: number;
 }
 
 export interface LaunchMessage extends FeedBase {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { DB_TARGETS, openTestDb, type TestDb } from '../../helpers/db.ts';
+import { readSse } from '../../helpers/sse.ts';
 import { sampleEvents } from './fixtures.ts';
 import { startApi, type ApiHarness } from './harness.ts';
 import { syntheticMarket } from './market.ts';
@@ -23,35 +23,7 @@ after(async () => {
   await db?.close();
 });
 
-/** Opens an SSE request and collects events until `count` arrived. */
-function collect(path: string, count: number): { events: Promise<Array<{ event: string; data: unknown }>>; opened: Promise<http.IncomingMessage>; close(): void } {
-  let req!: http.ClientRequest;
-  let resolveOpen!: (r: http.IncomingMessage) => void;
-  const opened = new Promise<http.IncomingMessage>((r) => (resolveOpen = r));
-  const events = new Promise<Array<{ event: string; data: unknown }>>((resolve) => {
-    req = http.get(`${base}${path}`, (res) => {
-      resolveOpen(res);
-      const out: Array<{ event: string; data: unknown }> = [];
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const ev = /^event: (.*)$/m.exec(frame);
-          const data = /^data: (.*)$/m.exec(frame);
-          if (ev && data) out.push({ event: ev[1]!, data: JSON.parse(data[1]!) });
-          if (out.length >= count) resolve(out);
-        }
-      });
-      res.on('error', () => resolve(out)); // the test closed the stream
-    });
-    req.on('error', () => {});
-  });
-  return { events, opened, close: () => req.destroy() };
-}
+const collect = (path: string, count: number) => readSse(`${base}${path}`, count);
 
 test('/stream delivers launch, trade and graduation events as named SSE events', async () => {
   const s = collect('/stream', 3);
@@ -90,4 +62,19 @@ test('a closed stream unsubscribes (the subscriber gauge returns to its value)',
   assert.equal(await gauge(), 1);
   s.close();
   assert.equal(await settle(0), 0);
+});
+
+test('without the event stream: events carry no id, from_seq / from_time are a 400, a Last-Event-ID is ignored', async () => {
+  for (const url of ['/stream?from_seq=5', '/stream?from_time=2026-01-01T00:00:00Z']) {
+    const res = await api.app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, 400, url);
+    assert.match(res.json<{ message: string }>().message, /needs the event stream \(NATS_URL\).*memory/, url);
+  }
+  const s = readSse(`${base}/stream`, 3, { 'last-event-id': '41' });
+  assert.equal((await s.opened).statusCode, 200);
+  await api.feed.publish(sampleEvents());
+  const events = await s.events;
+  assert.equal(events.length, 3);
+  assert.deepEqual(events.map((e) => e.id), [undefined, undefined, undefined]);
+  s.close();
 });

@@ -66,6 +66,11 @@ const BAD_REQUESTS = () => [
   '/stream?types=trades',
   '/stream?types=',
   '/stream?mint=bad',
+  '/stream?from_seq=0',
+  '/stream?from_seq=abc',
+  '/stream?from_time=yesterday',
+  '/stream?from_seq=1&from_time=1700000000000',
+  '/stream?from_seq=5',
   '/nope',
   '/tokens/hot/extra/segments',
 ];
