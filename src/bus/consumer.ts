@@ -132,6 +132,9 @@ export class BusSource implements DecodedSource {
       await queue.put(item, signal);
       if (signal.aborted) return;
     }
+    // The iterator ends on its own only when the consumer or the stream is gone (deleted by an operator):
+    // failing the source stops the writer loudly instead of leaving a partition silently unread.
+    if (!signal.aborted) throw new Error(`event stream: the consumer of partition ${state.partition} ended (deleted?); restart the writer`);
   }
 
   /** The partition's consumer, created on first use; recreated at its ack floor when a crash left messages pending. */

@@ -25,8 +25,8 @@ const simulateArgs = (sim: SimulateOptions, rate: number): string[] => [
 const publisher = (nats: NatsServer, rate: number, env: Record<string, string> = {}, sim = SIM): Monitor =>
   new Monitor(['run', ...simulateArgs(sim, rate), '--publish', nats.url], { NATS_PARTITIONS: '4', ...env });
 
-const writer = (nats: NatsServer, databaseUrl: string, slot = '0/1'): Monitor =>
-  new Monitor(['run', '--source', nats.url, '--writer', slot], { DATABASE_URL: databaseUrl, NATS_PARTITIONS: '4', NATS_ACK_WAIT_S: '5' });
+const writer = (nats: NatsServer, databaseUrl: string, slot = '0/1', env: Record<string, string> = {}): Monitor =>
+  new Monitor(['run', '--source', nats.url, '--writer', slot], { DATABASE_URL: databaseUrl, NATS_PARTITIONS: '4', NATS_ACK_WAIT_S: '5', ...env });
 
 async function storedTrades(databaseUrl: string): Promise<number> {
   const db = await openDb({ databaseUrl, migrate: false });
@@ -99,8 +99,10 @@ describe('event stream: faults, nothing lost, nothing stored twice', { skip, con
   test('a writer SIGKILLed mid-stream restarts at its ack floor', { timeout: 120_000 }, () =>
     withSetup(async (nats, databaseUrl) => {
       const monitor = publisher(nats, 600);
-      const first = writer(nats, databaseUrl);
+      // Batches of 2 s: whenever it is killed, the writer holds delivered messages it has not committed.
+      const first = writer(nats, databaseUrl, '0/1', { BATCH_MAX_ROWS: '100000', BATCH_MAX_WAIT_MS: '2000' });
       await first.waitForTrades(300);
+      await sleep(500);
       first.kill('SIGKILL');
       await first.exited;
       await sleep(500);
