@@ -2,7 +2,7 @@ import type { PubAck } from '@nats-io/jetstream';
 import type { Platform } from '../core/events.ts';
 import { errorMessage, RetryableError } from '../core/errors.ts';
 import { busPublished, busPublishFailures } from '../core/metrics.ts';
-import { splitBatch, type BatchSink, type CommittedBatch } from '../pipeline/commit.ts';
+import { batchPosition, splitBatch, type BatchSink, type CommittedBatch } from '../pipeline/commit.ts';
 import type { PipelineItem } from '../pipeline/decode.ts';
 import type { Checkpoint } from '../sources/types.ts';
 import type { Bus } from './connection.ts';
@@ -59,10 +59,7 @@ export class BusSink implements BatchSink {
       flagged: trusted.filter((t) => t.flags !== null).length,
       gaps,
       checkpoint,
-      maxSlot: last?.slot ?? null,
-      maxBlockTime: trusted.reduce<number | null>((m, t) => (t.blockTime !== null && (m === null || t.blockTime > m) ? t.blockTime : m), null),
-      receivedAtMs: txs.map((t) => t.receivedAtMs),
-      committedAtMs: Date.now(),
+      ...batchPosition(txs, ordered, trusted),
     };
   }
 

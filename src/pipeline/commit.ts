@@ -125,7 +125,14 @@ export async function commitBatch(writer: EventWriter, source: string, batch: re
     flagged: flaggedStored,
     gaps,
     checkpoint,
-    maxSlot: last?.slot ?? null,
+    ...batchPosition(txs, ordered, trusted),
+  };
+}
+
+/** Where a committed batch leaves the source, and its timings: the closing fields of every {@link CommittedBatch}. */
+export function batchPosition(txs: readonly DecodedTx[], ordered: readonly DecodedTx[], trusted: readonly DecodedTx[]): Pick<CommittedBatch, 'maxSlot' | 'maxBlockTime' | 'receivedAtMs' | 'committedAtMs'> {
+  return {
+    maxSlot: ordered.at(-1)?.slot ?? null,
     maxBlockTime: trusted.reduce<number | null>((m, t) => (t.blockTime !== null && (m === null || t.blockTime > m) ? t.blockTime : m), null),
     receivedAtMs: txs.map((t) => t.receivedAtMs),
     committedAtMs: Date.now(),
