@@ -170,11 +170,12 @@ export class BusSource implements DecodedSource {
 
 /** One message as one pipeline item: its event (a one-event transaction), or what is quarantined. */
 function itemOf(msg: JsMsg): PipelineItem {
+  const body = msg.string();
   let parsed: ReturnType<typeof parseMessage>;
   try {
-    parsed = parseMessage(msg.string());
+    parsed = parseMessage(body);
   } catch (err) {
-    return { kind: 'invalid', raw: msg.string(), reason: `unreadable stream message ${msg.subject} #${msg.seq}: ${errorMessage(err)}`, receivedAtMs: Date.now() };
+    return { kind: 'invalid', raw: body, reason: `unreadable stream message ${msg.subject} #${msg.seq}: ${errorMessage(err)}`, receivedAtMs: Date.now() };
   }
   if (parsed.kind === 'quarantine') return parsed.item;
   const { event, receivedAtMs, holders, flags } = parsed;

@@ -8,7 +8,6 @@ import type { Checkpoint } from '../sources/types.ts';
 import type { Bus } from './connection.ts';
 import { messagesOf, type OutgoingMessage } from './messages.ts';
 
-
 /**
  * The event stream as the pipeline's sink (`megatron run --publish`): a batch "commits" once the stream
  * acknowledged every one of its messages, and only then does the source checkpoint (in the stream's

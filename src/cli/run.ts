@@ -29,7 +29,7 @@ import { trackedAmmPools } from '../db/amm.ts';
 import { createYellowstoneSource } from '../sources/yellowstone/index.ts';
 import { startScheduler, type Job } from '../jobs/scheduler.ts';
 import { addSimulateOptions, parseSimulateFlags, type SimulateFlags } from './simulate.ts';
-import { busSource, natsSourceUrl, parseWriterSlot, publishUrl, runPublisher } from './stream-roles.ts';
+import { busSource, isNatsUrl, natsSourceUrl, parseWriterSlot, publishUrl, runPublisher } from './stream-roles.ts';
 
 export const SOURCE_KINDS = ['simulate', 'replay', 'rpc', 'yellowstone'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -277,7 +277,7 @@ type RunFlags = Omit<IndexerFlags, 'source'> & { source?: string; writer: Writer
 
 /** A source kind, or `nats` / a nats:// URL (the event stream). */
 function sourceKindOrNats(value: string): string {
-  if ((SOURCE_KINDS as readonly string[]).includes(value) || value === 'nats' || /^(nats|tls):\/\//.test(value)) return value;
+  if ((SOURCE_KINDS as readonly string[]).includes(value) || value === 'nats' || isNatsUrl(value)) return value;
   throw new InvalidArgumentError(`expected one of ${SOURCE_KINDS.join(', ')}, nats or a nats:// URL`);
 }
 

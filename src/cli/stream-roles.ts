@@ -17,11 +17,12 @@ import type { BuiltSource } from './run.ts';
  * events (`--publish`), and a writer that reads them (`--source nats://…`).
  */
 
-const NATS_URL = /^(nats|tls):\/\//;
+/** A NATS server URL (what `--source` and `--publish` take for the event stream). */
+export const isNatsUrl = (value: string): boolean => /^(nats|tls):\/\//.test(value);
 
 /** `--source nats` (NATS_URL) or `--source nats://host:4222`: the URL, else null (another source kind). */
 export function natsSourceUrl(source: string | undefined, config: Config): string | null {
-  if (source === undefined || (source !== 'nats' && !NATS_URL.test(source))) return null;
+  if (source === undefined || (source !== 'nats' && !isNatsUrl(source))) return null;
   const url = source === 'nats' ? config.bus.url : source;
   if (!url) throw new UsageError('--source nats needs NATS_URL (or --source nats://host:4222)');
   return url;
@@ -32,7 +33,7 @@ export function publishUrl(flag: string | boolean | undefined, config: Config): 
   if (flag === undefined || flag === false) return null;
   const url = flag === true ? config.bus.url : flag;
   if (!url) throw new UsageError('--publish needs NATS_URL (or --publish nats://host:4222)');
-  if (!NATS_URL.test(url)) throw new UsageError(`--publish ${JSON.stringify(url)}: expected a nats:// URL`);
+  if (!isNatsUrl(url)) throw new UsageError(`--publish ${JSON.stringify(url)}: expected a nats:// URL`);
   return url;
 }
 
