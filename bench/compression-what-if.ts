@@ -1,94 +1,171 @@
 /**
- * What the trades row could compress to with other column types — the evidence behind the ratio ceiling in
- * docs/operations.md. Each variant is a copy of the stored `transactions` rows in a hypertable with the same
- * key, indexes, chunking and compression settings, only some column types changed, compressed and measured
- * with TimescaleDB's own statistics. Random values keep their entropy: a base58 signature becomes the
- * 64 bytes of sha512(text), an address the 32 bytes of sha256(text) (equal inputs stay equal, so a trader
- * repeating still deduplicates).
+ * What a trade could cost in other layouts — the evidence for the lean trade row (issue #14) and the ceiling
+ * in docs/operations.md. Each layout copies the stored `transactions` rows into hypertables of its own (same
+ * day chunks), with the side tables it needs (an address dictionary, a table of transaction signatures),
+ * compresses every chunk and reads TimescaleDB's own statistics; side tables that stay uncompressed count
+ * by their total size. "All told" is every relation of the layout, indexes included, divided by the trades.
+ * Random values keep their entropy: a base58 signature becomes the 64 bytes of sha512(text), an address the
+ * 32 bytes of sha256(text) (equal inputs stay equal, so a repeating trader still deduplicates).
  */
 import type { Db } from '../src/db/types.ts';
 
-const ADDRESSES = ['mint', 'pool', 'quote_mint', 'user_address'];
-const U64 = [
-  'sol_amount', 'token_amount', 'fee', 'protocol_fee', 'creator_fee', 'platform_fee',
-  'virtual_sol_reserves', 'virtual_token_reserves', 'real_sol_reserves', 'real_token_reserves',
-];
-const PRICES = ['price_per_token', 'progress_pct'];
-
-/** A column's type and the expression that fills it from `transactions`. */
-type Override = { type: string; from: (column: string) => string };
-const BYTEA_64: Override = { type: 'bytea', from: (c) => `sha512(${c}::bytea)` };
-const BYTEA_32: Override = { type: 'bytea', from: (c) => `sha256(${c}::bytea)` };
-const BIGINT: Override = { type: 'bigint', from: (c) => `${c}::bigint` };
-const FLOAT8: Override = { type: 'double precision', from: (c) => `${c}::float8` };
-
-interface Variant {
+/** A layout: the SQL that builds and fills its relations from `transactions`, and those relations. */
+interface Layout {
   name: string;
-  /** What it changes, and which rule of the schema (issue #2) it breaks, if any. */
   note: string;
-  overrides: Record<string, Override>;
-  /** Keep only these columns (plus the key and time). */
-  only?: string[];
+  /** The trades hypertable (its ratio is "the trades compression"). */
+  trades: string;
+  build: string;
+  /** Side hypertables, compressed like the trades. */
+  hypertables: string[];
+  /** Side tables that stay row-stored. */
+  tables: string[];
+  /** The key-only layout whose compressed size is this layout's floor; null for the floors themselves. */
+  floor: string | null;
 }
 
-const keysAsBytes = { signature: BYTEA_64, ...Object.fromEntries(ADDRESSES.map((c) => [c, BYTEA_32])) };
-const withBigints = { ...keysAsBytes, ...Object.fromEntries(U64.map((c) => [c, BIGINT])) };
-const withFloats = { ...withBigints, ...Object.fromEntries(PRICES.map((c) => [c, FLOAT8])) };
+const DAY_CHUNKS = (t: string) => `SELECT create_hypertable('${t}', by_range('block_time', INTERVAL '1 day'));`;
+const COMPRESS = (t: string, segmentBy: string, orderBy: string) =>
+  `ALTER TABLE ${t} SET (timescaledb.compress, timescaledb.compress_segmentby = '${segmentBy}', timescaledb.compress_orderby = '${orderBy}');`;
+const ORDER = ['token_id', 'block_time', 'slot', 'ix_index', 'inner_ix_index'];
+/** A segment-by column cannot also order the rows within a segment. */
+const orderWithout = (segmentBy: string) => ORDER.filter((c) => c !== segmentBy).join(', ');
 
-export const VARIANTS: Variant[] = [
-  { name: 'keys as bytea', note: 'signature 64 B, addresses 32 B instead of base58 text', overrides: keysAsBytes },
-  { name: '+ u64 as bigint', note: 'breaks NUMERIC(20,0): values ≥ 2^63 no longer fit', overrides: withBigints },
-  { name: '+ prices as float8', note: '15-17 significant digits instead of every digit', overrides: withFloats },
-  { name: 'key only, text', note: 'the trade key alone: the floor of any row with a base58 signature', overrides: {}, only: [] },
-  { name: 'key only, bytea', note: 'the trade key alone: the floor of any row with a 64-byte signature', overrides: keysAsBytes, only: [] },
-];
+/**
+ * Addresses once each, numbered in order of first appearance (as a writer assigning ids would), and the
+ * signatures of the transactions once each with a surrogate id in chain order. Shared by the layouts.
+ */
+const SIDE_TABLES = `
+  CREATE TABLE wi_accounts (id BIGINT PRIMARY KEY, address BYTEA NOT NULL UNIQUE);
+  INSERT INTO wi_accounts
+    SELECT row_number() OVER (ORDER BY first_seen, address), address
+    FROM (SELECT sha256(user_address::bytea) AS address, min(block_time) AS first_seen FROM transactions GROUP BY 1) a;
+  CREATE TABLE wi_txs (tx_id BIGINT NOT NULL, block_time TIMESTAMPTZ NOT NULL, signature BYTEA NOT NULL,
+                       PRIMARY KEY (tx_id, block_time), UNIQUE (signature, block_time));
+  ${DAY_CHUNKS('wi_txs')}
+  ${COMPRESS('wi_txs', '', 'block_time, tx_id')}
+  INSERT INTO wi_txs
+    SELECT row_number() OVER (ORDER BY block_time, slot, signature), block_time, sha512(signature::bytea)
+    FROM (SELECT DISTINCT signature, block_time, slot FROM transactions) s;
+  CREATE TABLE wi_trade_source AS
+    SELECT t.*, a.id AS user_id, x.tx_id, COALESCE(p.id, t.token_id) AS pool_id
+    FROM transactions t
+    JOIN wi_accounts a ON a.address = sha256(t.user_address::bytea)
+    JOIN wi_txs x ON x.signature = sha512(t.signature::bytea) AND x.block_time = t.block_time
+    LEFT JOIN pools p ON p.pool_address = t.pool;`;
+
+/** The lean row's columns after its key: what no other table can give back exactly. */
+function leanColumns(price: boolean): string[] {
+  return [
+    'slot BIGINT NOT NULL', 'token_id UUID NOT NULL', 'pool_id UUID NOT NULL', 'user_id BIGINT NOT NULL',
+    'is_buy BOOLEAN NOT NULL', 'ix_name TEXT NOT NULL', 'completes_curve BOOLEAN NOT NULL',
+    ...['sol_amount', 'token_amount', 'fee', 'protocol_fee', 'creator_fee', 'platform_fee', 'virtual_sol_reserves', 'virtual_token_reserves']
+      .map((c) => `${c} BIGINT NOT NULL`),
+    'real_sol_reserves BIGINT', 'real_token_reserves BIGINT',
+    ...(price ? ['price_per_token DOUBLE PRECISION NOT NULL'] : []),
+  ];
+}
+const columnName = (ddl: string) => ddl.split(' ')[0]!;
+const fillFrom = (ddl: string) => (columnName(ddl) === 'is_buy' ? "type = 'buy'" : columnName(ddl));
+
+interface LayoutOptions { name: string; note: string; table: string; perTx: boolean; price: boolean; segmentBy: string; keyOnly?: boolean }
+
+function leanLayout(opts: LayoutOptions): Layout {
+  const key = opts.perTx
+    ? ['tx_id BIGINT NOT NULL', 'ix_index SMALLINT NOT NULL', 'inner_ix_index SMALLINT NOT NULL', 'block_time TIMESTAMPTZ NOT NULL']
+    : ['signature BYTEA NOT NULL', 'ix_index SMALLINT NOT NULL', 'inner_ix_index SMALLINT NOT NULL', 'block_time TIMESTAMPTZ NOT NULL'];
+  const columns = [...key, ...(opts.keyOnly ? [] : leanColumns(opts.price))];
+  const fill = columns.map((c) => (columnName(c) === 'signature' ? 'sha512(signature::bytea)' : fillFrom(c)));
+  const t = opts.table;
+  return {
+    name: opts.name, note: opts.note, trades: t, floor: opts.keyOnly ? null : opts.perTx ? KEY_PER_TX : KEY_IN_ROW,
+    hypertables: opts.perTx ? ['wi_txs'] : [],
+    tables: ['wi_accounts'].filter(() => !opts.keyOnly),
+    build: `
+      CREATE TABLE ${t} (${columns.join(', ')}, PRIMARY KEY (${key.map(columnName).join(', ')}));
+      ${DAY_CHUNKS(t)}
+      ${opts.keyOnly ? '' : `CREATE INDEX ON ${t} (token_id, block_time DESC);`}
+      ${COMPRESS(t, opts.segmentBy, opts.keyOnly ? 'block_time, ix_index, inner_ix_index' : orderWithout(opts.segmentBy))}
+      INSERT INTO ${t} SELECT ${fill.join(', ')} FROM wi_trade_source;`,
+  };
+}
+
+export const KEY_IN_ROW = 'key only, bytea';
+const KEY_PER_TX = 'key only, per tx';
+
+/** The layouts measured, in report order (a declarative list: one entry per row of the report). */
+export const LAYOUTS: Layout[] = (<LayoutOptions[]>[
+  {
+    name: 'lean, signature in row', table: 'wi_lean', perTx: false, price: true, segmentBy: '',
+    note: 'bytea signature; token, pool and user as ids (mint, pool, quote mint, decimals, platform from their tables); u64 as bigint; price float8; progress derived',
+  },
+  {
+    name: 'same, segment by token', table: 'wi_lean_seg', perTx: false, price: true, segmentBy: 'token_id',
+    note: 'the lean row segmented by token_id instead of one ordered stream',
+  },
+  {
+    name: 'lean, signature per tx', table: 'wi_lean_tx', perTx: true, price: true, segmentBy: '',
+    note: 'the lean row keyed by a transaction id; signatures once per transaction in their own hypertable',
+  },
+  {
+    name: 'same, price derived', table: 'wi_lean_tx_np', perTx: true, price: false, segmentBy: '',
+    note: 'and no stored price: derived at read time from the reserves (curve) or the amounts (AMM)',
+  },
+  {
+    name: KEY_IN_ROW, table: 'wi_key', perTx: false, price: false, segmentBy: '', keyOnly: true,
+    note: 'the trade key alone: the floor of any row holding a 64-byte signature',
+  },
+  {
+    name: KEY_PER_TX, table: 'wi_key_tx', perTx: true, price: false, segmentBy: '', keyOnly: true,
+    note: 'a transaction id key and the signatures table: the floor of the per-transaction layouts',
+  },
+]).map(leanLayout);
 
 export interface WhatIfRow {
-  variant: string;
-  /** Whether the row keeps the signature as bytea (its floor is the bytea key's). */
-  signatureBytes: boolean;
+  layout: string;
   note: string;
-  beforeBytesPerRow: number;
-  afterBytesPerRow: number;
-  ratio: number;
+  floor: string | null;
+  /** The trades hypertable alone, indexes included. */
+  tradesBefore: number;
+  tradesAfter: number;
+  /** Every side relation (signatures, addresses), per trade. */
+  sideBefore: number;
+  sideAfter: number;
 }
 
-/** Builds, fills, compresses and measures every variant next to `transactions` (dropped afterwards). */
-export async function measureVariants(db: Db): Promise<WhatIfRow[]> {
-  const columns = (await db.query<{ name: string; type: string; notnull: boolean }>(
-    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS notnull
-     FROM pg_attribute WHERE attrelid = 'transactions'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
-  )).rows;
-  const settings = (await db.query<{ segmentby: string | null; orderby: string | null }>(
-    `SELECT segmentby, orderby FROM timescaledb_information.hypertable_compression_settings WHERE hypertable = 'transactions'::regclass`,
-  )).rows[0]!;
-  const key = ['signature', 'ix_index', 'inner_ix_index', 'block_time'];
-  const out: WhatIfRow[] = [];
-  for (const [i, v] of VARIANTS.entries()) {
-    const table = `what_if_${i}`;
-    const kept = columns.filter((c) => v.only === undefined || key.includes(c.name) || v.only.includes(c.name));
-    const ddl = kept.map((c) => `${c.name} ${v.overrides[c.name]?.type ?? c.type}${c.notnull ? ' NOT NULL' : ''}`);
-    const select = kept.map((c) => v.overrides[c.name]?.from(c.name) ?? c.name);
-    const orderBy = v.only === undefined ? settings.orderby : 'block_time, ix_index, inner_ix_index';
-    await db.exec(
-      `CREATE TABLE ${table} (${ddl.join(', ')}, PRIMARY KEY (${key.join(', ')}));
-       SELECT create_hypertable('${table}', by_range('block_time', INTERVAL '1 day'));
-       ${kept.some((c) => c.name === 'token_id') ? `CREATE INDEX ON ${table} (token_id, block_time DESC);` : ''}
-       ALTER TABLE ${table} SET (timescaledb.compress, timescaledb.compress_segmentby = '${v.only === undefined ? settings.segmentby ?? '' : ''}',
-                                 timescaledb.compress_orderby = '${orderBy}');
-       INSERT INTO ${table} SELECT ${select.join(', ')} FROM transactions;
-       SELECT compress_chunk(c) FROM show_chunks('${table}') c;`,
-    );
-    const s = (await db.query<{ rows: bigint; before: bigint; after: bigint }>(
-      `SELECT (SELECT count(*) FROM ${table}) AS rows, before_compression_total_bytes AS before,
-              after_compression_total_bytes AS after FROM hypertable_compression_stats('${table}')`,
+/** Builds, fills, compresses and measures every layout next to `transactions` (dropped afterwards). */
+export async function measureLayouts(db: Db): Promise<WhatIfRow[]> {
+  const rows = Number((await db.query<{ n: bigint }>('SELECT count(*) AS n FROM transactions')).rows[0]!.n);
+  const hypertableBytes = async (t: string) => {
+    await db.exec(`SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('${t}') c`);
+    const s = (await db.query<{ before: bigint; after: bigint }>(
+      `SELECT before_compression_total_bytes AS before, after_compression_total_bytes AS after FROM hypertable_compression_stats('${t}')`,
     )).rows[0]!;
-    const rows = Number(s.rows);
-    out.push({
-      variant: v.name, signatureBytes: 'signature' in v.overrides, note: v.note, beforeBytesPerRow: Number(s.before) / rows, afterBytesPerRow: Number(s.after) / rows,
-      ratio: Number(s.before) / Number(s.after),
-    });
-    await db.exec(`DROP TABLE ${table}`);
+    return { before: Number(s.before), after: Number(s.after) };
+  };
+  const tableBytes = async (t: string) => Number((await db.query<{ n: bigint }>(`SELECT pg_total_relation_size('${t}') AS n`)).rows[0]!.n);
+
+  await db.exec(SIDE_TABLES);
+  try {
+    const side = new Map<string, { before: number; after: number }>();
+    side.set('wi_txs', await hypertableBytes('wi_txs'));
+    const accounts = await tableBytes('wi_accounts');
+    side.set('wi_accounts', { before: accounts, after: accounts });
+    const out: WhatIfRow[] = [];
+    for (const l of LAYOUTS) {
+      await db.exec(l.build);
+      const trades = await hypertableBytes(l.trades);
+      const extra = [...l.hypertables, ...l.tables].map((t) => side.get(t)!);
+      out.push({
+        layout: l.name, note: l.note, floor: l.floor,
+        tradesBefore: trades.before / rows, tradesAfter: trades.after / rows,
+        sideBefore: extra.reduce((s, x) => s + x.before, 0) / rows, sideAfter: extra.reduce((s, x) => s + x.after, 0) / rows,
+      });
+      await db.exec(`DROP TABLE ${l.trades}`);
+    }
+    return out;
+  } finally {
+    // One statement per table: TimescaleDB refuses to drop a hypertable together with other relations.
+    for (const t of ['wi_trade_source', 'wi_txs', 'wi_accounts']) await db.exec(`DROP TABLE IF EXISTS ${t}`);
   }
-  return out;
 }

@@ -7,8 +7,8 @@
  *   npm run bench:compression -- [--trades 1000000] [--days 11] [--seed 7] [--candles] [--json]
  *
  * --candles also materializes and compresses the candle aggregates (slow: every 1m bucket of the history).
- * --what-if also measures the same trades with other column types (bench/compression-what-if.ts) and the
- * ceiling the incompressible signature puts on any trade row's ratio.
+ * --what-if also measures the same trades in the lean layouts (bench/compression-what-if.ts), per trade and
+ * all told (signature and address tables included), and the ceiling the incompressible signature sets.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { openDb } from '../src/db/index.ts';
 import { compressionReport, formatCompression, textTable, type HypertableCompression } from '../src/ops/compression.ts';
 import type { Db } from '../src/db/types.ts';
 import { fillSimulatedHistory } from '../src/ops/history.ts';
-import { measureVariants, type WhatIfRow } from './compression-what-if.ts';
+import { KEY_IN_ROW, measureLayouts, type WhatIfRow } from './compression-what-if.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -74,21 +74,31 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** The stored row next to its variants, and each row's ceiling: its before-size over the signature's after-size. */
+/**
+ * The stored row next to the lean layouts, per trade and all told (side tables included), and each
+ * layout's ceiling: its all-told size before compression over its key's compressed floor — the ratio if
+ * every other column compressed to nothing. The stored row and the in-row layouts share the bytea key's floor.
+ */
 async function whatIfReport(db: Db, trades: HypertableCompression, rows: number) {
   const stored: WhatIfRow = {
-    variant: 'as stored', signatureBytes: false, note: 'base58 TEXT keys, NUMERIC(20,0) u64, NUMERIC prices (the schema of issue #2)',
-    beforeBytesPerRow: trades.beforeBytes! / rows, afterBytesPerRow: trades.afterBytes! / rows, ratio: trades.ratio!,
+    layout: 'as stored', note: 'base58 TEXT keys and addresses, NUMERIC(20,0) u64, NUMERIC prices (the schema of issue #2)', floor: KEY_IN_ROW,
+    tradesBefore: trades.beforeBytes! / rows, tradesAfter: trades.afterBytes! / rows, sideBefore: 0, sideAfter: 0,
   };
-  const variants = await measureVariants(db);
-  const floors = variants.filter((v) => v.variant.startsWith('key only'));
-  const floor = (v: WhatIfRow) => floors.find((f) => f.signatureBytes === v.signatureBytes)!.afterBytesPerRow;
-  return [stored, ...variants].map((v) => ({ ...v, ceiling: floors.includes(v) ? null : v.beforeBytesPerRow / floor(v) }));
+  const layouts = [stored, ...await measureLayouts(db)];
+  const allTold = (l: WhatIfRow) => ({ before: l.tradesBefore + l.sideBefore, after: l.tradesAfter + l.sideAfter });
+  return layouts.map((l) => {
+    const floor = layouts.find((f) => f.layout === l.floor);
+    return { ...l, ...allTold(l), ceiling: floor ? allTold(l).before / allTold(floor).after : null };
+  });
 }
 
 function formatWhatIf(rows: Awaited<ReturnType<typeof whatIfReport>>): string {
-  return textTable(['trades row', 'before B/row', 'after B/row', 'ratio', 'ceiling', 'what changes'], rows.map((r) => [
-    r.variant, r.beforeBytesPerRow.toFixed(1), r.afterBytesPerRow.toFixed(1), `${r.ratio.toFixed(2)}:1`,
-    r.ceiling === null ? '-' : `${r.ceiling.toFixed(2)}:1`, r.note,
-  ]));
+  const b = (n: number) => n.toFixed(1);
+  return textTable(
+    ['layout', 'trades B before', 'trades B after', 'trades ratio', 'side B before/after', 'all told B before', 'all told B after', 'all told ratio', 'ceiling', 'what changes'],
+    rows.map((r) => [
+      r.layout, b(r.tradesBefore), b(r.tradesAfter), `${(r.tradesBefore / r.tradesAfter).toFixed(2)}:1`, `${b(r.sideBefore)} / ${b(r.sideAfter)}`,
+      b(r.before), b(r.after), `${(r.before / r.after).toFixed(2)}:1`, r.ceiling === null ? '-' : `${r.ceiling.toFixed(2)}:1`, r.note,
+    ]),
+  );
 }
