@@ -66,7 +66,9 @@ function leanColumns(price: boolean): string[] {
   ];
 }
 const columnName = (ddl: string) => ddl.split(' ')[0]!;
-const fillFrom = (ddl: string) => (columnName(ddl) === 'is_buy' ? "type = 'buy'" : columnName(ddl));
+/** The expression that fills a column from `wi_trade_source`. */
+const FILL: Record<string, string> = { is_buy: "type = 'buy'", signature: 'sha512(signature::bytea)' };
+const fillFrom = (ddl: string) => FILL[columnName(ddl)] ?? columnName(ddl);
 
 interface LayoutOptions { name: string; note: string; table: string; perTx: boolean; price: boolean; segmentBy: string; keyOnly?: boolean }
 
@@ -75,18 +77,17 @@ function leanLayout(opts: LayoutOptions): Layout {
     ? ['tx_id BIGINT NOT NULL', 'ix_index SMALLINT NOT NULL', 'inner_ix_index SMALLINT NOT NULL', 'block_time TIMESTAMPTZ NOT NULL']
     : ['signature BYTEA NOT NULL', 'ix_index SMALLINT NOT NULL', 'inner_ix_index SMALLINT NOT NULL', 'block_time TIMESTAMPTZ NOT NULL'];
   const columns = [...key, ...(opts.keyOnly ? [] : leanColumns(opts.price))];
-  const fill = columns.map((c) => (columnName(c) === 'signature' ? 'sha512(signature::bytea)' : fillFrom(c)));
   const t = opts.table;
   return {
     name: opts.name, note: opts.note, trades: t, floor: opts.keyOnly ? null : opts.perTx ? KEY_PER_TX : KEY_IN_ROW,
     hypertables: opts.perTx ? ['wi_txs'] : [],
-    tables: ['wi_accounts'].filter(() => !opts.keyOnly),
+    tables: opts.keyOnly ? [] : ['wi_accounts'],
     build: `
       CREATE TABLE ${t} (${columns.join(', ')}, PRIMARY KEY (${key.map(columnName).join(', ')}));
       ${DAY_CHUNKS(t)}
       ${opts.keyOnly ? '' : `CREATE INDEX ON ${t} (token_id, block_time DESC);`}
       ${COMPRESS(t, opts.segmentBy, opts.keyOnly ? 'block_time, ix_index, inner_ix_index' : orderWithout(opts.segmentBy))}
-      INSERT INTO ${t} SELECT ${fill.join(', ')} FROM wi_trade_source;`,
+      INSERT INTO ${t} SELECT ${columns.map(fillFrom).join(', ')} FROM wi_trade_source;`,
   };
 }
 
@@ -94,7 +95,7 @@ export const KEY_IN_ROW = 'key only, bytea';
 const KEY_PER_TX = 'key only, per tx';
 
 /** The layouts measured, in report order (a declarative list: one entry per row of the report). */
-export const LAYOUTS: Layout[] = (<LayoutOptions[]>[
+const LAYOUTS: Layout[] = ([
   {
     name: 'lean, signature in row', table: 'wi_lean', perTx: false, price: true, segmentBy: '',
     note: 'bytea signature; token, pool and user as ids (mint, pool, quote mint, decimals, platform from their tables); u64 as bigint; price float8; progress derived',
@@ -119,7 +120,7 @@ export const LAYOUTS: Layout[] = (<LayoutOptions[]>[
     name: KEY_PER_TX, table: 'wi_key_tx', perTx: true, price: false, segmentBy: '', keyOnly: true,
     note: 'a transaction id key and the signatures table: the floor of the per-transaction layouts',
   },
-]).map(leanLayout);
+] satisfies LayoutOptions[]).map(leanLayout);
 
 export interface WhatIfRow {
   layout: string;
