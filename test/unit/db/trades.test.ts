@@ -56,6 +56,8 @@ test('invalidTradeReason names the first bad field, and passes good trades', () 
     [{ slot: -Infinity }, /^slot -Infinity /],
     [{ solAmount: U64_MAX + 1n }, /^sol_amount 18446744073709551616 is outside u64$/],
     [{ realTokenReserves: -1n }, /^real_token_reserves -1 is outside u64$/],
+    [{ virtualSolReserves: 1n << 63n }, /^virtual_sol_reserves 9223372036854775808 does not fit the column \(BIGINT, at most 2\^63 - 1\)$/],
+    [{ fee: U64_MAX }, /^fee 18446744073709551615 does not fit the column/],
     [{ platformFee: -5n }, /^platform_fee -5 /],
     [{ priceSol: '1,5' }, /^price "1,5" is not a decimal number$/],
     [{ progressPct: '' }, /^progress "" is not a decimal number$/],

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { getCandles } from '../../../src/analytics/candles/query.ts';
+import { refreshCandles } from '../../../src/analytics/candles/refresh.ts';
+import { TIMEFRAME_NAMES } from '../../../src/analytics/candles/timeframes.ts';
+import type { TradeEvent } from '../../../src/core/events.ts';
+import { migrate } from '../../../src/db/migrate.ts';
+import type { Db } from '../../../src/db/types.ts';
+import { EventWriter } from '../../../src/db/writer.ts';
+import { forEachDbTarget, openTestDb } from '../../helpers/db.ts';
+import { market, traffic } from '../analytics/traffic.ts';
+
+/**
+ * The lean trade row's migrations (issue #14) on a database filled by the schema before them: every
+ * stored trade keeps its exact values, compressed history is compressed again under the same policy,
+ * the candles read the same, and the writer goes on — rejecting what the new columns cannot hold.
+ */
+
+const BEFORE_LEAN_ROW = '0066';
+const BIGINT_COLUMNS = ['fee', 'protocol_fee', 'creator_fee', 'platform_fee', 'virtual_sol_reserves', 'virtual_token_reserves', 'real_sol_reserves', 'real_token_reserves'];
+const I64_MAX = (1n << 63n) - 1n;
+
+async function write(db: Db, trades: TradeEvent[]) {
+  return new EventWriter(db).transaction((w) => w.insertTrades(trades));
+}
+
+/** Every stored trade as text, in key order: what no migration may change. */
+async function storedTrades(db: Db): Promise<string[]> {
+  const r = await db.query<{ row: string }>(`SELECT t::text AS row FROM transactions t ORDER BY signature, ix_index, inner_ix_index`);
+  return r.rows.map((x) => x.row);
+}
+
+const columnTypes = async (db: Db) =>
+  Object.fromEntries((await db.query<{ column_name: string; data_type: string }>(
+    `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'transactions' AND table_schema = 'public'`,
+  )).rows.map((r) => [r.column_name, r.data_type]));
+
+const compressedChunks = async (db: Db) => (await db.query<{ c: string }>(
+  `SELECT chunk_name AS c FROM timescaledb_information.chunks WHERE hypertable_name = 'transactions' AND is_compressed ORDER BY 1`,
+)).rows.map((r) => r.c);
+
+const compressionPolicy = async (db: Db) => (await db.query<{ after: string }>(
+  `SELECT config->>'compress_after' AS after FROM timescaledb_information.jobs
+   WHERE proc_name = 'policy_compression' AND hypertable_name = 'transactions'`,
+)).rows.map((r) => r.after);
+
+forEachDbTarget((target) => {
+  test('trade amounts as bigint: a database of the previous schema migrates forward with every value exact', async () => {
+    const db = await openTestDb(target, { migrate: false });
+    try {
+      await migrate(db, { through: BEFORE_LEAN_ROW });
+      assert.equal((await columnTypes(db)).fee, 'numeric', 'the previous schema');
+
+      const markets = [market(), market()];
+      const t0 = Math.floor(Date.now() / 1000);
+      const history = traffic(markets, t0 - 3 * 86_400, t0 - 3600, 150, 5);
+      // the widest values the new columns hold, and nulls, survive the migration exactly
+      history[0] = { ...history[0]!, fee: I64_MAX, virtualTokenReserves: I64_MAX, realSolReserves: null, realTokenReserves: null };
+      assert.deepEqual(await write(db, history), { inserted: history.length, quarantined: 0 });
+      await refreshCandles(db);
+      if (db.flavour === 'timescale') {
+        await db.exec(`SELECT compress_chunk(c) FROM show_chunks('transactions', older_than => now() - INTERVAL '1 day') c`);
+        await db.query(`SELECT alter_job(job_id, config => jsonb_set(config, '{compress_after}', '"5 days"'))
+                        FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' AND hypertable_name = 'transactions'`);
+      }
+      const rows = await storedTrades(db);
+      const { from, to } = { from: new Date((t0 - 4 * 86_400) * 1000), to: new Date((t0 + 60) * 1000) };
+      const candles = async () => Promise.all(markets.flatMap((m) => TIMEFRAME_NAMES.map((tf) => getCandles(db, m.mint, tf, from, to))));
+      const candlesBefore = await candles();
+      const compressed = db.flavour === 'timescale' ? await compressedChunks(db) : [];
+      if (db.flavour === 'timescale') assert.ok(compressed.length >= 2, 'history spans compressed chunks');
+
+      const { applied } = await migrate(db);
+      assert.ok(applied.includes('0067_trade_amounts_bigint'), applied.join(', '));
+
+      const types = await columnTypes(db);
+      for (const c of BIGINT_COLUMNS) assert.equal(types[c], 'bigint', c);
+      assert.equal(types.sol_amount, 'numeric', 'read by the candle aggregates: changes with them');
+      assert.deepEqual(await storedTrades(db), rows, 'every trade exactly as before');
+      assert.deepEqual(await candles(), candlesBefore, 'the candles read the same');
+      if (db.flavour === 'timescale') {
+        assert.deepEqual(await compressedChunks(db), compressed, 'the same chunks compressed again');
+        assert.deepEqual(await compressionPolicy(db), ['5 days'], 'the policy kept its interval');
+      }
+
+      // the writer goes on, exactly, and turns away a value the column cannot hold, with the reason
+      const fresh = traffic(markets, t0 - 600, t0, 20, 6);
+      fresh[0] = { ...fresh[0]!, creatorFee: I64_MAX + 1n };
+      assert.deepEqual(await write(db, fresh), { inserted: fresh.length - 1, quarantined: 1 });
+      const q = await db.query<{ reason: string; signature: string }>('SELECT reason, signature FROM quarantine');
+      assert.deepEqual(q.rows, [{ reason: 'creator_fee 9223372036854775808 does not fit the column (BIGINT, at most 2^63 - 1)', signature: fresh[0]!.signature }]);
+      const stored = await db.query<{ fee: bigint }>('SELECT fee FROM transactions WHERE signature = $1', [history[0]!.signature]);
+      assert.deepEqual(stored.rows, [{ fee: I64_MAX }], 'bigint comes back as bigint');
+    } finally {
+      await db.close();
+    }
+  });
+});
