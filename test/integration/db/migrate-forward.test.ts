@@ -64,7 +64,8 @@ forEachDbTarget((target) => {
                         FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' AND hypertable_name = 'transactions'`);
       }
       const rows = await storedTrades(db);
-      const { from, to } = { from: new Date((t0 - 4 * 86_400) * 1000), to: new Date((t0 + 60) * 1000) };
+      const from = new Date((t0 - 4 * 86_400) * 1000);
+      const to = new Date((t0 + 60) * 1000);
       const candles = async () => Promise.all(markets.flatMap((m) => TIMEFRAME_NAMES.map((tf) => getCandles(db, m.mint, tf, from, to))));
       const candlesBefore = await candles();
       const compressed = db.flavour === 'timescale' ? await compressedChunks(db) : [];
