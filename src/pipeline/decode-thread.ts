@@ -10,7 +10,7 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { errorMessage } from '../core/errors.ts';
-import { SimulateSource, type SimulateOptions } from '../sources/simulate/index.ts';
+import { isPaced, SimulateSource, type SimulateOptions } from '../sources/simulate/index.ts';
 import type { Checkpoint, SourceStartOptions, TransactionSource } from '../sources/types.ts';
 import { DecodeCounts, decodeItem, type DecodedSource, type PipelineItem } from './decode.ts';
 import { onlyProgram } from './programs.ts';
@@ -53,6 +53,7 @@ function buildSource(spec: ThreadSourceSpec): TransactionSource {
 /** The source of `spec` running and decoded in a worker thread, as a {@link DecodedSource} for the pipeline. */
 export class ThreadedSource implements DecodedSource {
   readonly name: string;
+  readonly atFullSpeed: boolean;
   /** Decoded items received from the worker so far, delivered or still queued (bounded by the credit window). */
   received = 0;
 
@@ -61,6 +62,7 @@ export class ThreadedSource implements DecodedSource {
     private readonly opts: DecodeThreadOptions = {},
   ) {
     this.name = spec.program?.name ?? 'simulate';
+    this.atFullSpeed = !isPaced(spec.options.rate);
   }
 
   async *decoded({ checkpoint, signal }: SourceStartOptions): AsyncIterable<PipelineItem> {

@@ -47,6 +47,12 @@ export type PipelineItem = DecodedTx | Exclude<SourceItem, { kind: 'tx' }>;
 /** A source whose items arrive decoded (the decoder runs elsewhere, e.g. in a worker thread: `./decode-thread.ts`). */
 export interface DecodedSource {
   readonly name: string;
+  /**
+   * The source holds its input ready and yields only as fast as the pipeline pulls (simulate or replay
+   * unpaced): its arrival times are pull times, so they cannot show that the pipeline is behind — it
+   * always is.
+   */
+  readonly atFullSpeed?: boolean;
   decoded(opts: SourceStartOptions): AsyncIterable<PipelineItem>;
   /** Called with each batch of its items once it committed (the event bus acknowledges their messages then). */
   committed?(batch: readonly PipelineItem[]): void;

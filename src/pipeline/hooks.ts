@@ -14,13 +14,20 @@ import type { TrackedAddresses } from '../sources/tracked.ts';
  */
 export interface AfterCommitHook {
   name: string;
-  run(batch: CommittedBatch): Promise<void>;
+  run(batch: HookBatch): Promise<void>;
   /**
    * Optional: several batches that committed while the hook was busy, in commit order, in one call —
    * for hooks that only need the latest state (fewer, larger round trips when they fall behind).
    */
-  runMany?(batches: readonly CommittedBatch[]): Promise<void>;
+  runMany?(batches: readonly HookBatch[]): Promise<void>;
 }
+
+/**
+ * A committed batch as the hooks see it. `sourceAhead`: more input was waiting — the source is one that
+ * runs at full speed, or the batch closed at its size limit rather than its time window (a burst, a
+ * stream catching up) — so the pipeline is behind its input.
+ */
+export type HookBatch = CommittedBatch & { sourceAhead: boolean };
 
 /** Prices of the tokens the batch (or the batches that piled up) traded, from the database into the cache. */
 export function cachePricesHook(db: Queryable, cache: Cache): AfterCommitHook {
@@ -32,15 +39,20 @@ export function cachePricesHook(db: Queryable, cache: Cache): AfterCommitHook {
   return { name: 'cache_prices', run: (batch) => runMany([batch]), runMany };
 }
 
+/** Arrival → commit above this also means the pipeline is behind its input. */
+const BEHIND_LAG_MS = 1_000;
+
 /**
  * Marks every token the batches touched (launches included: a new token gets its first score within a
- * round) for the real-time analytics worker, which recomputes them in rounds of its own.
+ * round) for the real-time analytics worker, which recomputes them in rounds of its own. A batch with
+ * its source ahead, or one that waited over a second from arrival to commit, tells the worker that the
+ * pipeline is behind its input, so that the commits come first.
  */
 export function liveAnalyticsHook(live: LiveAnalytics): AfterCommitHook {
-  const runMany = async (batches: readonly CommittedBatch[]): Promise<void> => {
+  const runMany = async (batches: readonly HookBatch[]): Promise<void> => {
     for (const b of batches) {
-      const lag = b.receivedAtMs.length > 0 ? b.committedAtMs - Math.min(...b.receivedAtMs) : undefined;
-      live.mark(b.events.map((e) => e.mint), b.maxSlot, lag);
+      const lag = b.receivedAtMs.length > 0 ? b.committedAtMs - Math.min(...b.receivedAtMs) : 0;
+      live.mark(b.events.map((e) => e.mint), b.maxSlot, { behind: b.sourceAhead || lag > BEHIND_LAG_MS });
     }
   };
   return { name: 'live_analytics', run: (batch) => runMany([batch]), runMany };

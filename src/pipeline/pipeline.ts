@@ -8,7 +8,7 @@ import type { SourceItem, TransactionSource } from '../sources/types.ts';
 import { batches } from './batcher.ts';
 import { databaseSink, type BatchSink, type CommittedBatch } from './commit.ts';
 import { DecodeCounts, decodeItem, itemWeight, type DecodedSource, type PipelineItem } from './decode.ts';
-import type { AfterCommitHook } from './hooks.ts';
+import type { AfterCommitHook, HookBatch } from './hooks.ts';
 import { retrying } from './retry.ts';
 import { emptyStats, type PipelineStats } from './status.ts';
 
@@ -52,7 +52,7 @@ export class Pipeline {
   readonly checkpointName: string;
   private readonly sink: BatchSink;
   /** Committed batches waiting for the next hook round, the round in progress, and the whole drain. */
-  private readonly hookBacklog: CommittedBatch[] = [];
+  private readonly hookBacklog: HookBatch[] = [];
   private hookRound: Promise<void> | null = null;
   private hooksRunning: Promise<void> | null = null;
 
@@ -79,7 +79,7 @@ export class Pipeline {
         next.catch(() => undefined); // awaited next round; do not let it count as unhandled meanwhile
         const committed = await this.commit(r.value);
         if ('committed' in source) source.committed?.(r.value);
-        await this.afterCommit(committed);
+        await this.afterCommit({ ...committed, sourceAhead: source.atFullSpeed === true || batchWeight(r.value) >= this.opts.maxBatchRows });
         if (signal.aborted) break;
         // The embedded database answers in microtasks: without a macrotask turn per batch, timers (the
         // status line, batch windows, jobs) and the API's sockets would starve while ingestion is busy.
@@ -176,7 +176,7 @@ export class Pipeline {
    * round together (a hook with `runMany` takes them in one call); only when
    * {@link MAX_HOOK_BACKLOG} batches wait does the pipeline wait for the round in progress.
    */
-  private async afterCommit(batch: CommittedBatch): Promise<void> {
+  private async afterCommit(batch: HookBatch): Promise<void> {
     if ((this.opts.hooks ?? []).length === 0) return;
     while (this.hookBacklog.length >= MAX_HOOK_BACKLOG && this.hookRound) await this.hookRound;
     this.hookBacklog.push(batch);
@@ -192,7 +192,7 @@ export class Pipeline {
     this.hooksRunning = null;
   }
 
-  private async runHooks(batches: CommittedBatch[]): Promise<void> {
+  private async runHooks(batches: HookBatch[]): Promise<void> {
     for (const hook of this.opts.hooks ?? []) {
       try {
         if (hook.runMany) await hook.runMany(batches);
@@ -202,6 +202,13 @@ export class Pipeline {
       }
     }
   }
+}
+
+/** A batch's rows toward the size limit (what the batcher counted when it closed it). */
+function batchWeight(batch: readonly PipelineItem[]): number {
+  let w = 0;
+  for (const item of batch) w += itemWeight(item);
+  return w;
 }
 
 /** Convenience: builds and runs a {@link Pipeline}. */

@@ -54,5 +54,7 @@ export interface SourceStartOptions {
 export interface TransactionSource {
   /** Stable name: the checkpoint key (e.g. `rpc:pumpfun`, `yellowstone`, `simulate`). */
   readonly name: string;
+  /** See {@link DecodedSource.atFullSpeed}. */
+  readonly atFullSpeed?: boolean;
   stream(opts: SourceStartOptions): AsyncIterable<SourceItem>;
 }

@@ -26,8 +26,8 @@ export interface LiveRound {
   ms: number;
 }
 
-/** Arrival → commit above this means the pipeline is behind its input (catch-up at full speed). */
-const BEHIND_LAG_MS = 1_000;
+/** While the pipeline is behind its input, the worker idles this many times a round's length between rounds. */
+const CATCH_UP_IDLE = 9;
 
 /** Metadata facts fetched by this process (when the cache cannot keep them, a token must not refetch forever). */
 const FETCHED_LIMIT = 10_000;
@@ -44,6 +44,8 @@ export class LiveAnalytics {
   private readonly dirty = new Map<string, number>();
   private committedSlot = 0;
   private pipelineBehind = false;
+  /** No round starts before this (the rest after the previous round). */
+  private nextRoundAt = 0;
   private loop: Promise<void> | null = null;
   private closed = false;
   private readonly fetching = new Set<string>();
@@ -60,11 +62,12 @@ export class LiveAnalytics {
 
   /**
    * Marks tokens for recomputation; `committedSlot` is the newest slot whose data is committed;
-   * `commitLagMs` the batch's arrival → commit time (over a second: the pipeline is behind its input).
+   * `pipeline.behind`: the pipeline is behind its input (a batch from the pipeline says so; a metadata
+   * fetch's mark leaves the state as it was).
    */
-  mark(mints: Iterable<string>, committedSlot: number | null, commitLagMs?: number): void {
+  mark(mints: Iterable<string>, committedSlot: number | null, pipeline?: { behind: boolean }): void {
     if (this.closed) return;
-    if (commitLagMs !== undefined) this.pipelineBehind = commitLagMs > BEHIND_LAG_MS;
+    if (pipeline) this.pipelineBehind = pipeline.behind;
     if (committedSlot !== null && committedSlot > this.committedSlot) this.committedSlot = committedSlot;
     for (const mint of mints) this.dirty.set(mint, this.committedSlot);
     liveAnalyticsBacklog.set(this.dirty.size);
@@ -84,6 +87,9 @@ export class LiveAnalytics {
 
   private async runRounds(): Promise<void> {
     try {
+      // The rest after the last round holds also when marks stop and resume in between.
+      const wait = this.nextRoundAt - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       while (this.dirty.size > 0) {
         const started = Date.now();
         await this.round();
@@ -91,9 +97,11 @@ export class LiveAnalytics {
         // At least the gap between round starts. While the pipeline keeps up with its input, idle for half
         // the round's time (a longer pause makes a worker that fell behind take bigger rounds and fall
         // further behind — measured on the embedded database at 1,000 tx/s). While the pipeline is behind
-        // (catching up at full speed), the commits come first: idle four times the round (≤ 20 % of the
-        // database's time).
-        const rest = Math.max(this.gapMs - took, this.pipelineBehind ? took * 4 : took / 2);
+        // (catching up at full speed, or a source that always runs at full speed), the commits come first:
+        // idle nine times the round (rounds ≤ 10 % of the time; at four times, bench:freshness measured
+        // the pipeline below 0.9 of its throughput on 2 cores).
+        const rest = Math.max(this.gapMs - took, this.pipelineBehind ? took * CATCH_UP_IDLE : took / 2);
+        this.nextRoundAt = Date.now() + rest;
         if (this.dirty.size > 0) await new Promise((r) => setTimeout(r, rest));
       }
     } finally {
@@ -148,7 +156,8 @@ export class LiveAnalytics {
   }
 
   private async fetchNext(): Promise<void> {
-    const token = this.fetchQueue.shift();
+    // After close the cache may be gone: queued fetches wait for the next process.
+    const token = this.closed ? undefined : this.fetchQueue.shift();
     if (!token) return;
     const facts = await fetchMetadataFacts(token.uri, { cache: this.cache, timeoutMs: this.opts.metadataTimeoutMs }).catch(() => METADATA_PENDING);
     if (this.fetched.size >= FETCHED_LIMIT) this.fetched.clear();

@@ -27,8 +27,11 @@ const MAX_RAW_CHARS = 1_000_000;
  */
 export class ReplaySource implements TransactionSource {
   readonly name = 'replay';
+  readonly atFullSpeed: boolean;
 
-  constructor(private readonly options: ReplayOptions) {}
+  constructor(private readonly options: ReplayOptions) {
+    this.atFullSpeed = options.pace !== 'recorded';
+  }
 
   async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
     const resume = new ResumeFilter(opts.checkpoint);

@@ -7,7 +7,7 @@ import { simulatedTransactions, type SimulateOptions } from './source.ts';
 import { tradeKeyString, type ExpectedEvent, type TradeKey } from './truth.ts';
 
 export { Market, DEFAULT_MARKET, txPerSlotForRate, type MarketOptions, type SimTx } from './market.ts';
-export { SimulateSource, simulatedTransactions, type SimulateOptions } from './source.ts';
+export { isPaced, SimulateSource, simulatedTransactions, type SimulateOptions } from './source.ts';
 export { toRpcJson, uiAmountString, type RpcTransactionJson } from './render.ts';
 export { tradeKeyString, type ExpectedEvent, type ExpectedTrade, type TradeKey } from './truth.ts';
 

@@ -43,8 +43,11 @@ export function* simulatedTransactions(options: SimulateOptions, checkpoint: Che
 /** The `simulate` source: the market simulator behind the {@link TransactionSource} interface, paced to `rate`. */
 export class SimulateSource implements TransactionSource {
   readonly name = 'simulate';
+  readonly atFullSpeed: boolean;
 
-  constructor(private readonly options: SimulateOptions = {}) {}
+  constructor(private readonly options: SimulateOptions = {}) {
+    this.atFullSpeed = !isPaced(options.rate);
+  }
 
   async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
     const pace = createPacer(this.options.rate, opts.signal);
@@ -64,7 +67,7 @@ export class SimulateSource implements TransactionSource {
  */
 export function createPacer(rate: number | undefined, signal: AbortSignal): () => Promise<void> | undefined {
   const startedAt = Date.now();
-  const paced = rate !== undefined && Number.isFinite(rate);
+  const paced = isPaced(rate);
   let calls = 0;
   return () => {
     const n = calls++;
@@ -73,3 +76,6 @@ export function createPacer(rate: number | undefined, signal: AbortSignal): () =
     return wait > 1 ? sleep(wait, signal) : undefined;
   };
 }
+
+/** A rate that paces (not undefined, not Infinity). */
+export const isPaced = (rate: number | undefined): rate is number => rate !== undefined && Number.isFinite(rate);

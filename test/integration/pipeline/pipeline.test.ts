@@ -7,7 +7,7 @@ import { DECODER_VERSION } from '../../../src/decoders/index.ts';
 import { checkConsistency } from '../../../src/ops/check.ts';
 import type { CommittedBatch } from '../../../src/pipeline/commit.ts';
 import { redecodeStored } from '../../../src/pipeline/redecode.ts';
-import type { AfterCommitHook } from '../../../src/pipeline/hooks.ts';
+import type { AfterCommitHook, HookBatch } from '../../../src/pipeline/hooks.ts';
 import { runPipeline } from '../../../src/pipeline/pipeline.ts';
 import { expectedTradeKeySet, SimulateSource, simulatedTransactions, type SimulateOptions } from '../../../src/sources/simulate/index.ts';
 import type { SourceItem, SourceStartOptions, TransactionSource } from '../../../src/sources/types.ts';
@@ -147,6 +147,29 @@ forEachDbTarget((target) => {
       // The slow hook fell behind: batches were coalesced, never more than the backlog bound per call.
       assert.ok(rounds.length < stats.batches, `${rounds.length} rounds for ${stats.batches} batches`);
       assert.ok(rounds.every((r) => r.length >= 1 && r.length <= 4), JSON.stringify(rounds.map((r) => r.length)));
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('hooks learn whether the source was ahead: an unpaced source always, a paced one only for a batch closed at its size limit', async () => {
+    const db = await openTestDb(target);
+    try {
+      const seen = async (seed: string, sim: SimulateOptions, maxBatchRows: number): Promise<HookBatch[]> => {
+        const batches: HookBatch[] = [];
+        await runPipeline({
+          source: new SimulateSource({ ...SIM, ...sim, seed }), db, maxBatchRows, maxBatchWaitMs: 20, checkpointName: seed,
+          signal: new AbortController().signal, hooks: [{ name: 'seen', run: async (b) => void batches.push(b) }],
+        });
+        return batches;
+      };
+      const unpaced = await seen('ahead-unpaced', { count: 200 }, 10_000);
+      assert.ok(unpaced.length > 0 && unpaced.every((b) => b.sourceAhead));
+      // 400 tx/s against a 20 ms window: about 8 tx per batch, far below 10,000 rows; 6 rows fill one.
+      const paced = await seen('ahead-paced', { count: 60, rate: 400 }, 10_000);
+      assert.ok(paced.length > 1 && paced.every((b) => !b.sourceAhead), JSON.stringify(paced.map((b) => b.txs)));
+      const full = await seen('ahead-full', { count: 60, rate: 400 }, 6);
+      assert.ok(full.some((b) => b.sourceAhead), JSON.stringify(full.map((b) => b.txs)));
     } finally {
       await db.close();
     }
