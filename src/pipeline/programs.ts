@@ -20,6 +20,7 @@ export function programIdOf(nameOrId: string): string {
 export function onlyProgram(source: TransactionSource, programId: string, name: string): TransactionSource {
   return {
     name,
+    atFullSpeed: source.atFullSpeed,
     async *stream(opts: SourceStartOptions): AsyncIterable<SourceItem> {
       for await (const item of source.stream(opts)) {
         if (item.kind !== 'tx' || item.tx.accountKeys.includes(programId)) yield item;

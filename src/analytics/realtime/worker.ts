@@ -98,8 +98,8 @@ export class LiveAnalytics {
         // the round's time (a longer pause makes a worker that fell behind take bigger rounds and fall
         // further behind — measured on the embedded database at 1,000 tx/s). While the pipeline is behind
         // (catching up at full speed, or a source that always runs at full speed), the commits come first:
-        // idle nine times the round (rounds ≤ 10 % of the time; at four times, bench:freshness measured
-        // the pipeline below 0.9 of its throughput on 2 cores).
+        // idle nine times the round (rounds ≤ 10 % of the time; the target is ≥ 0.9 of the pipeline's
+        // throughput without the worker).
         const rest = Math.max(this.gapMs - took, this.pipelineBehind ? took * CATCH_UP_IDLE : took / 2);
         this.nextRoundAt = Date.now() + rest;
         if (this.dirty.size > 0) await new Promise((r) => setTimeout(r, rest));

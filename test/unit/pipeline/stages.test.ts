@@ -66,15 +66,16 @@ describe('decoder stage', () => {
 });
 
 describe('program filter', () => {
-  it('keeps only transactions mentioning the program, and names the checkpoint', async () => {
+  it('keeps only transactions mentioning the program, names the checkpoint, and keeps the source\'s pace', async () => {
     const items: SourceItem[] = sims.map((s) => ({ kind: 'tx', tx: s.tx, receivedAtMs: 0 }));
-    const source = onlyProgram({ name: 'x', stream: async function* () { yield* items; } }, PROGRAM_IDS.launchlab, 'x:launchlab');
+    const source = onlyProgram({ name: 'x', atFullSpeed: true, stream: async function* () { yield* items; } }, PROGRAM_IDS.launchlab, 'x:launchlab');
     const kept: string[] = [];
     for await (const item of source.stream({ checkpoint: null, signal: new AbortController().signal })) if (item.kind === 'tx') kept.push(item.tx.signature);
     const expected = sims.filter((s) => s.tx.accountKeys.includes(PROGRAM_IDS.launchlab)).map((s) => s.tx.signature);
     assert.ok(expected.length > 0 && expected.length < sims.length);
     assert.deepEqual(kept, expected);
     assert.equal(source.name, 'x:launchlab');
+    assert.equal(source.atFullSpeed, true); // the pipeline still learns that the wrapped source is always ahead
   });
 
   it('program names and ids', () => {
