@@ -81,7 +81,7 @@ try {
  */
 async function whatIfReport(db: Db, trades: HypertableCompression, rows: number) {
   const stored: WhatIfRow = {
-    layout: 'as stored', note: 'base58 TEXT keys and addresses, NUMERIC(20,0) u64, NUMERIC prices (the schema of issue #2)', floor: KEY_IN_ROW,
+    layout: 'as stored', note: 'base58 TEXT keys and addresses, u64 as BIGINT (migrations 0067, 0068), NUMERIC prices', floor: KEY_IN_ROW,
     tradesBefore: trades.beforeBytes! / rows, tradesAfter: trades.afterBytes! / rows, sideBefore: 0, sideAfter: 0,
   };
   const layouts = [stored, ...await measureLayouts(db)];

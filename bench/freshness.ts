@@ -1,6 +1,6 @@
 /**
  * Freshness benchmark: how long after a trade arrives is its effect readable through the HTTP API?
- * `npm run bench:freshness [-- --seconds S] [-- --rate R] [-- --tx N] [-- --backends embedded,server] [-- --no-redis] [-- --json]`.
+ * `npm run bench:freshness [-- --seconds S] [-- --rate R] [-- --tx N] [-- --backends embedded,server] [-- --no-redis] [-- --blocks B] [-- --no-freshness] [-- --json]`.
  *
  * Per backend, on a fresh database with the API in-process (real HTTP on localhost) and Redis as cache
  * (`--no-redis`: the in-process cache the app falls back to without Redis):
@@ -19,7 +19,9 @@
  *     Conditions are polled every 20 ms (price, candle) / 100 ms (others; on the embedded database the
  *     API's queries share the one PGlite with the pipeline, so the probes' own load must stay small): figures are that coarse.
  *  2. throughput: N transactions (bundle-heavy, as bench:pipeline) at full speed, with the real-time
- *     analytics hook and without it, twice each (off, on, on, off) → trades/s of each and their ratio.
+ *     analytics hook and without it, in B blocks (default 1) of four runs (off, on, on, off) → trades/s of each,
+ *     their ratio, and the lowest and highest block's ratio (how far one block's figure can be trusted).
+ *     `--no-freshness` runs only this part.
  */
 import { randomBytes } from 'node:crypto';
 import { LiveAnalytics } from '../src/analytics/realtime/worker.ts';
@@ -43,12 +45,14 @@ interface Args {
   seconds: number;
   rate: number;
   tx: number;
+  blocks: number;
+  freshness: boolean;
   backends: Backend[];
 }
 
 function parseArgs(argv: string[]): Args {
   const { get, positive, has } = benchFlags(argv);
-  return { json: has('json'), redis: !has('no-redis'), seconds: positive('seconds', 30), rate: positive('rate', 1000), tx: positive('tx', 20_000), backends: (get('backends') ?? 'embedded,server').split(',') as Backend[] };
+  return { json: has('json'), redis: !has('no-redis'), seconds: positive('seconds', 30), rate: positive('rate', 1000), tx: positive('tx', 20_000), blocks: positive('blocks', 1), freshness: !has('no-freshness'), backends: (get('backends') ?? 'embedded,server').split(',') as Backend[] };
 }
 
 const EFFECTS = ['price', 'candle', 'holders', 'score', 'first_score', 'hot'] as const;
@@ -188,38 +192,49 @@ interface ThroughputRow {
   trades_per_s_off: number;
   trades_per_s_on: number;
   ratio: number;
+  block_ratio_min: number;
+  block_ratio_max: number;
 }
 
 /**
- * Full-speed runs without and with real-time analytics, twice each (fresh seeds) in the order off, on, on,
- * off: each run meets a larger database than the one before, and this order gives both modes the same
+ * Full-speed runs without and with real-time analytics (fresh seeds), in blocks of four in the order off, on,
+ * on, off: each run meets a larger database than the one before, and this order gives both modes the same
  * mean position (off, on, off, on put every "on" later than its "off").
  */
 async function throughput(backend: Backend, db: Db, cache: Cache, args: Args): Promise<ThroughputRow> {
-  const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const blocks: Record<'on' | 'off', number[]>[] = [];
   let run = 0;
-  for (const mode of ['off', 'on', 'on', 'off'] as const) {
-    const live = mode === 'on' ? new LiveAnalytics(db, cache) : null;
-    const name = `bench-throughput-${run++}`;
-    const pipeline = new Pipeline({
-      source: new ThreadedSource({ kind: 'simulate', options: SIM(name, { count: args.tx, bundleShare: 1 }) }),
-      db,
-      checkpointName: name,
-      maxBatchRows: 5000,
-      maxBatchWaitMs: 200,
-      signal: new AbortController().signal,
-      hooks: [cachePricesHook(db, cache), ...(live ? [liveAnalyticsHook(live)] : [])],
-    });
-    const t0 = performance.now();
-    const stats = await pipeline.run();
-    rates[mode].push(stats.tradesStored / ((performance.now() - t0) / 1000));
-    await live?.close();
+  for (let b = 0; b < args.blocks; b++) {
+    const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    for (const mode of ['off', 'on', 'on', 'off'] as const) {
+      const live = mode === 'on' ? new LiveAnalytics(db, cache) : null;
+      const name = `bench-throughput-${run++}`;
+      const pipeline = new Pipeline({
+        source: new ThreadedSource({ kind: 'simulate', options: SIM(name, { count: args.tx, bundleShare: 1 }) }),
+        db,
+        checkpointName: name,
+        maxBatchRows: 5000,
+        maxBatchWaitMs: 200,
+        signal: new AbortController().signal,
+        hooks: [cachePricesHook(db, cache), ...(live ? [liveAnalyticsHook(live)] : [])],
+      });
+      const t0 = performance.now();
+      const stats = await pipeline.run();
+      rates[mode].push(stats.tradesStored / ((performance.now() - t0) / 1000));
+      await live?.close();
+    }
+    blocks.push(rates);
+    if (args.blocks > 1) process.stderr.write(`${backend}: block ${b + 1}/${args.blocks} on/off ${ratio(rates.on, rates.off).toFixed(2)}\n`);
   }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const off = mean(rates.off);
-  const on = mean(rates.on);
-  return { backend, trades_per_s_off: Math.round(off), trades_per_s_on: Math.round(on), ratio: Math.round((on / off) * 100) / 100 };
+  const off = mean(blocks.flatMap((r) => r.off));
+  const on = mean(blocks.flatMap((r) => r.on));
+  const perBlock = blocks.map((r) => ratio(r.on, r.off));
+  return { backend, trades_per_s_off: Math.round(off), trades_per_s_on: Math.round(on), ratio: round2(on / off), block_ratio_min: round2(Math.min(...perBlock)), block_ratio_max: round2(Math.max(...perBlock)) };
 }
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const ratio = (on: number[], off: number[]) => mean(on) / mean(off);
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -229,9 +244,11 @@ async function main(): Promise<void> {
     const { db, cleanup } = await openBackend(backend);
     const cache = await openCache({ redisUrl: args.redis ? (loadConfig().redisUrl ?? 'redis://127.0.0.1:6379') : undefined, keyPrefix: `megatron-bench:${randomBytes(4).toString('hex')}:` });
     try {
-      process.stderr.write(`${backend}: ${args.seconds} s at ${args.rate} tx/s (cache: ${cache.kind})\n`);
-      fresh.push(...(await freshness(backend, db, cache, args)));
-      process.stderr.write(`${backend}: throughput, ${args.tx} tx × 4 runs\n`);
+      if (args.freshness) {
+        process.stderr.write(`${backend}: ${args.seconds} s at ${args.rate} tx/s (cache: ${cache.kind})\n`);
+        fresh.push(...(await freshness(backend, db, cache, args)));
+      }
+      process.stderr.write(`${backend}: throughput, ${args.tx} tx × ${4 * args.blocks} runs (cache: ${cache.kind})\n`);
       through.push(await throughput(backend, db, cache, args));
     } finally {
       await cache.close();
@@ -244,12 +261,15 @@ async function main(): Promise<void> {
     return;
   }
   const w = (v: unknown, n: number) => String(v).padStart(n);
-  console.log(`arrival → readable through the API, ${args.rate} tx/s for ${args.seconds} s`);
-  console.log(`${'backend'.padEnd(10)}${'effect'.padEnd(13)}${w('samples', 8)}${w('not seen', 10)}${w('p50 ms', 9)}${w('p99 ms', 9)}${w('max ms', 9)}`);
-  for (const r of fresh) console.log(`${r.backend.padEnd(10)}${r.effect.padEnd(13)}${w(r.samples, 8)}${w(r.not_visible, 10)}${w(r.p50_ms, 9)}${w(r.p99_ms, 9)}${w(r.max_ms, 9)}`);
-  console.log(`\npipeline throughput at full speed (${args.tx} tx per run, mean of 2 runs each)`);
-  console.log(`${'backend'.padEnd(10)}${w('off trades/s', 14)}${w('on trades/s', 14)}${w('on/off', 8)}`);
-  for (const r of through) console.log(`${r.backend.padEnd(10)}${w(r.trades_per_s_off, 14)}${w(r.trades_per_s_on, 14)}${w(r.ratio.toFixed(2), 8)}`);
+  if (fresh.length > 0) {
+    console.log(`arrival → readable through the API, ${args.rate} tx/s for ${args.seconds} s`);
+    console.log(`${'backend'.padEnd(10)}${'effect'.padEnd(13)}${w('samples', 8)}${w('not seen', 10)}${w('p50 ms', 9)}${w('p99 ms', 9)}${w('max ms', 9)}`);
+    for (const r of fresh) console.log(`${r.backend.padEnd(10)}${r.effect.padEnd(13)}${w(r.samples, 8)}${w(r.not_visible, 10)}${w(r.p50_ms, 9)}${w(r.p99_ms, 9)}${w(r.max_ms, 9)}`);
+    console.log('');
+  }
+  console.log(`pipeline throughput at full speed (${args.tx} tx per run, mean of ${2 * args.blocks} runs each, ${args.blocks} block(s) off/on/on/off)`);
+  console.log(`${'backend'.padEnd(10)}${w('off trades/s', 14)}${w('on trades/s', 14)}${w('on/off', 8)}${w('block min', 11)}${w('block max', 11)}`);
+  for (const r of through) console.log(`${r.backend.padEnd(10)}${w(r.trades_per_s_off, 14)}${w(r.trades_per_s_on, 14)}${w(r.ratio.toFixed(2), 8)}${w(r.block_ratio_min.toFixed(2), 11)}${w(r.block_ratio_max.toFixed(2), 11)}`);
 }
 
 await main();

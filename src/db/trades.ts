@@ -16,13 +16,13 @@ const U64_MAX = (1n << 64n) - 1n;
 const I64_MAX = (1n << 63n) - 1n;
 const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
-/** The u64 amounts of a trade: column name, event field, and the largest value the column stores. */
+/** The u64 amounts of a trade, every one stored as BIGINT: column name and event field. */
 const AMOUNTS = [
-  ['sol_amount', 'solAmount', U64_MAX], ['token_amount', 'tokenAmount', U64_MAX], ['fee', 'fee', I64_MAX],
-  ['protocol_fee', 'protocolFee', I64_MAX], ['creator_fee', 'creatorFee', I64_MAX], ['platform_fee', 'platformFee', I64_MAX],
-  ['virtual_sol_reserves', 'virtualSolReserves', I64_MAX], ['virtual_token_reserves', 'virtualTokenReserves', I64_MAX],
-  ['real_sol_reserves', 'realSolReserves', I64_MAX], ['real_token_reserves', 'realTokenReserves', I64_MAX],
-] as const satisfies ReadonlyArray<readonly [string, keyof TradeEvent, bigint]>;
+  ['sol_amount', 'solAmount'], ['token_amount', 'tokenAmount'], ['fee', 'fee'], ['protocol_fee', 'protocolFee'],
+  ['creator_fee', 'creatorFee'], ['platform_fee', 'platformFee'], ['virtual_sol_reserves', 'virtualSolReserves'],
+  ['virtual_token_reserves', 'virtualTokenReserves'], ['real_sol_reserves', 'realSolReserves'],
+  ['real_token_reserves', 'realTokenReserves'],
+] as const satisfies ReadonlyArray<readonly [string, keyof TradeEvent]>;
 
 const isDecimals = (v: number): boolean => Number.isInteger(v) && v >= 0 && v <= 18;
 
@@ -41,11 +41,11 @@ export function invalidTradeReason(t: TradeEvent): string | null {
   if (!Number.isSafeInteger(t.ixIndex)) return `ix_index ${t.ixIndex} is not an integer`;
   if (!Number.isSafeInteger(t.innerIxIndex)) return `inner_ix_index ${t.innerIxIndex} is not an integer`;
   if (!Number.isSafeInteger(t.slot)) return `slot ${t.slot} is not an integer`;
-  for (const [column, field, max] of AMOUNTS) {
+  for (const [column, field] of AMOUNTS) {
     const v = t[field];
     if (v === null) continue;
     if (v < 0n || v > U64_MAX) return `${column} ${v} is outside u64`;
-    if (v > max) return `${column} ${v} does not fit the column (BIGINT, at most 2^63 - 1)`;
+    if (v > I64_MAX) return `${column} ${v} does not fit the column (BIGINT, at most 2^63 - 1)`;
   }
   if (!DECIMAL.test(t.priceSol)) return `price ${JSON.stringify(t.priceSol)} is not a decimal number`;
   if (t.progressPct !== null && !DECIMAL.test(t.progressPct)) return `progress ${JSON.stringify(t.progressPct)} is not a decimal number`;

@@ -267,8 +267,8 @@ CREATE TABLE transactions (
     quote_mint text NOT NULL,
     user_address text NOT NULL,
     type text NOT NULL,
-    sol_amount numeric(20,0) NOT NULL,
-    token_amount numeric(20,0) NOT NULL,
+    sol_amount bigint NOT NULL,
+    token_amount bigint NOT NULL,
     fee bigint NOT NULL,
     protocol_fee bigint NOT NULL,
     creator_fee bigint NOT NULL,
@@ -314,14 +314,14 @@ FUNCTION prune_holder_snapshots(interval);
 -- compression transactions.token_id orderby#1 ASC
 -- job megatron_cleanup_old_scores_job on  every 1 day {"keep": "30 days"}
 -- job megatron_prune_holder_snapshots_job on  every 01:00:00 {"keep": "30 days"}
--- job policy_refresh_continuous_aggregate on price_candles_1d every 01:00:00 {"end_offset": "1 day", "start_offset": "3 days", "mat_hypertable_id": 6}
--- job policy_refresh_continuous_aggregate on price_candles_1h every 00:05:00 {"end_offset": "01:00:00", "start_offset": "1 day", "mat_hypertable_id": 5}
--- job policy_retention on price_candles_1h every 1 day {"drop_after": "730 days", "hypertable_id": 5}
--- job policy_compression on price_candles_1m every 12:00:00 {"hypertable_id": 3, "compress_after": "1 day"}
--- job policy_refresh_continuous_aggregate on price_candles_1m every 00:01:00 {"end_offset": "00:01:00", "start_offset": "02:00:00", "mat_hypertable_id": 3}
--- job policy_retention on price_candles_1m every 1 day {"drop_after": "7 days", "hypertable_id": 3}
--- job policy_compression on price_candles_5m every 12:00:00 {"hypertable_id": 4, "compress_after": "7 days"}
--- job policy_refresh_continuous_aggregate on price_candles_5m every 00:01:00 {"end_offset": "00:05:00", "start_offset": "02:00:00", "mat_hypertable_id": 4}
--- job policy_retention on price_candles_5m every 1 day {"drop_after": "90 days", "hypertable_id": 4}
+-- job policy_refresh_continuous_aggregate on price_candles_1d every 01:00:00 {"end_offset": "1 day", "start_offset": "3 days", "mat_hypertable_id": 14}
+-- job policy_refresh_continuous_aggregate on price_candles_1h every 00:05:00 {"end_offset": "01:00:00", "start_offset": "1 day", "mat_hypertable_id": 13}
+-- job policy_retention on price_candles_1h every 1 day {"drop_after": "730 days", "hypertable_id": 13}
+-- job policy_compression on price_candles_1m every 12:00:00 {"hypertable_id": 11, "compress_after": "1 day"}
+-- job policy_refresh_continuous_aggregate on price_candles_1m every 00:01:00 {"end_offset": "00:01:00", "start_offset": "02:00:00", "mat_hypertable_id": 11}
+-- job policy_retention on price_candles_1m every 1 day {"drop_after": "7 days", "hypertable_id": 11}
+-- job policy_compression on price_candles_5m every 12:00:00 {"hypertable_id": 12, "compress_after": "7 days"}
+-- job policy_refresh_continuous_aggregate on price_candles_5m every 00:01:00 {"end_offset": "00:05:00", "start_offset": "02:00:00", "mat_hypertable_id": 12}
+-- job policy_retention on price_candles_5m every 1 day {"drop_after": "90 days", "hypertable_id": 12}
 -- job policy_compression on transactions every 12:00:00 {"hypertable_id": 1, "compress_after": "7 days"}
 -- job policy_retention on transactions every 1 day {"drop_after": "90 days", "hypertable_id": 1}

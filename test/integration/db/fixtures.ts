@@ -7,7 +7,8 @@ export const key = (): string => bs58.encode(randomBytes(32));
 export const signature = (): string => bs58.encode(randomBytes(64));
 
 export const SOL_MINT = 'So11111111111111111111111111111111111111112';
-export const U64_MAX = (1n << 64n) - 1n;
+/** The largest amount a trade column (BIGINT) holds. */
+export const I64_MAX = (1n << 63n) - 1n;
 /** Fixed in the past so tests never depend on the wall clock beyond the retention window. */
 export const BLOCK_TIME = Math.floor(Date.UTC(2026, 0, 15, 12) / 1000);
 

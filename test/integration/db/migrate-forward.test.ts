@@ -9,6 +9,7 @@ import type { Db } from '../../../src/db/types.ts';
 import { EventWriter } from '../../../src/db/writer.ts';
 import { forEachDbTarget, openTestDb } from '../../helpers/db.ts';
 import { market, traffic } from '../analytics/traffic.ts';
+import { I64_MAX } from './fixtures.ts';
 
 /**
  * The lean trade row's migrations (issue #14) on a database filled by the schema before them: every
@@ -17,8 +18,7 @@ import { market, traffic } from '../analytics/traffic.ts';
  */
 
 const BEFORE_LEAN_ROW = '0066';
-const BIGINT_COLUMNS = ['fee', 'protocol_fee', 'creator_fee', 'platform_fee', 'virtual_sol_reserves', 'virtual_token_reserves', 'real_sol_reserves', 'real_token_reserves'];
-const I64_MAX = (1n << 63n) - 1n;
+const BIGINT_COLUMNS = ['sol_amount', 'token_amount', 'fee', 'protocol_fee', 'creator_fee', 'platform_fee', 'virtual_sol_reserves', 'virtual_token_reserves', 'real_sol_reserves', 'real_token_reserves'];
 
 async function write(db: Db, trades: TradeEvent[]) {
   return new EventWriter(db).transaction((w) => w.insertTrades(trades));
@@ -44,6 +44,20 @@ const compressionPolicy = async (db: Db) => (await db.query<{ after: string }>(
    WHERE proc_name = 'policy_compression' AND hypertable_name = 'transactions'`,
 )).rows.map((r) => r.after);
 
+/**
+ * What the candle aggregates hold besides their candles (timescale): per view, its watermark, chunk size,
+ * compression and policies. 0068 drops and recreates the aggregates: all of it must come back.
+ */
+const aggregateState = async (db: Db) => (await db.query<Record<string, unknown>>(
+  `SELECT ca.view_name, _timescaledb_functions.cagg_watermark(c.mat_hypertable_id)::text AS watermark, ca.compression_enabled,
+          (SELECT d.time_interval::text FROM timescaledb_information.dimensions d WHERE d.hypertable_name = ca.materialization_hypertable_name) AS chunk,
+          (SELECT string_agg(j.proc_name || ' every ' || j.schedule_interval || ' ' || (j.config - 'mat_hypertable_id' - 'hypertable_id')::text, '; ' ORDER BY j.proc_name)
+           FROM timescaledb_information.jobs j WHERE j.hypertable_name IN (ca.view_name, ca.materialization_hypertable_name)) AS jobs
+   FROM timescaledb_information.continuous_aggregates ca
+   JOIN _timescaledb_catalog.continuous_agg c ON c.user_view_name = ca.view_name
+   ORDER BY 1`,
+)).rows;
+
 forEachDbTarget((target) => {
   test('trade amounts as bigint: a database of the previous schema migrates forward with every value exact', async () => {
     const db = await openTestDb(target, { migrate: false });
@@ -53,35 +67,50 @@ forEachDbTarget((target) => {
 
       const markets = [market(), market()];
       const t0 = Math.floor(Date.now() / 1000);
-      const history = traffic(markets, t0 - 3 * 86_400, t0 - 3600, 150, 5);
+      const history = traffic(markets, t0 - 5 * 86_400, t0 - 3600, 150, 5);
       // the widest values the new columns hold, and nulls, survive the migration exactly
-      history[0] = { ...history[0]!, fee: I64_MAX, virtualTokenReserves: I64_MAX, realSolReserves: null, realTokenReserves: null };
+      // (the newest trade: the oldest are dropped below, as retention would)
+      const widest = history.length - 1;
+      history[widest] = { ...history[widest]!, solAmount: I64_MAX, fee: I64_MAX, virtualTokenReserves: I64_MAX, realSolReserves: null, realTokenReserves: null };
       assert.deepEqual(await write(db, history), { inserted: history.length, quarantined: 0 });
       await refreshCandles(db);
       if (db.flavour === 'timescale') {
         await db.exec(`SELECT compress_chunk(c) FROM show_chunks('transactions', older_than => now() - INTERVAL '1 day') c`);
         await db.query(`SELECT alter_job(job_id, config => jsonb_set(config, '{compress_after}', '"5 days"'))
                         FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression' AND hypertable_name = 'transactions'`);
+        // candles that outlive their trades (retention), compressed candles and a configured candle policy:
+        // what the recreated aggregates must carry over rather than recompute
+        await db.exec(`SELECT drop_chunks('transactions', older_than => now() - INTERVAL '4 days')`);
+        await db.exec(`SELECT compress_chunk(c) FROM show_chunks('price_candles_1m', older_than => now() - INTERVAL '1 day') c`);
+        await db.query(`SELECT alter_job(j.job_id, config => jsonb_set(j.config, '{drop_after}', '"9 days"'))
+                        FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates ca
+                          ON j.hypertable_name IN (ca.view_name, ca.materialization_hypertable_name)
+                        WHERE j.proc_name = 'policy_retention' AND ca.view_name = 'price_candles_1m'`);
       }
       const rows = await storedTrades(db);
-      const from = new Date((t0 - 4 * 86_400) * 1000);
+      const from = new Date((t0 - 6 * 86_400) * 1000);
       const to = new Date((t0 + 60) * 1000);
       const candles = async () => Promise.all(markets.flatMap((m) => TIMEFRAME_NAMES.map((tf) => getCandles(db, m.mint, tf, from, to))));
       const candlesBefore = await candles();
       const compressed = db.flavour === 'timescale' ? await compressedChunks(db) : [];
       if (db.flavour === 'timescale') assert.ok(compressed.length >= 2, 'history spans compressed chunks');
+      const aggregates = db.flavour === 'timescale' ? await aggregateState(db) : [];
+      if (db.flavour === 'timescale') {
+        assert.ok(candlesBefore.flat().some((c) => c.bucket.getTime() < Date.now() - 4.1 * 86_400_000), 'candles of dropped trades');
+        assert.match(JSON.stringify(aggregates), /9 days/);
+      }
 
       const { applied } = await migrate(db);
-      assert.ok(applied.includes('0067_trade_amounts_bigint'), applied.join(', '));
+      assert.ok(applied.includes('0067_trade_amounts_bigint') && applied.includes('0068_trade_volumes_bigint'), applied.join(', '));
 
       const types = await columnTypes(db);
       for (const c of BIGINT_COLUMNS) assert.equal(types[c], 'bigint', c);
-      assert.equal(types.sol_amount, 'numeric', 'read by the candle aggregates: changes with them');
       assert.deepEqual(await storedTrades(db), rows, 'every trade exactly as before');
       assert.deepEqual(await candles(), candlesBefore, 'the candles read the same');
       if (db.flavour === 'timescale') {
         assert.deepEqual(await compressedChunks(db), compressed, 'the same chunks compressed again');
         assert.deepEqual(await compressionPolicy(db), ['5 days'], 'the policy kept its interval');
+        assert.deepEqual(await aggregateState(db), aggregates, 'the aggregates kept watermark, chunks, compression and policies');
       }
 
       // the writer goes on, exactly, and turns away a value the column cannot hold, with the reason
@@ -90,8 +119,8 @@ forEachDbTarget((target) => {
       assert.deepEqual(await write(db, fresh), { inserted: fresh.length - 1, quarantined: 1 });
       const q = await db.query<{ reason: string; signature: string }>('SELECT reason, signature FROM quarantine');
       assert.deepEqual(q.rows, [{ reason: 'creator_fee 9223372036854775808 does not fit the column (BIGINT, at most 2^63 - 1)', signature: fresh[0]!.signature }]);
-      const stored = await db.query<{ fee: bigint }>('SELECT fee FROM transactions WHERE signature = $1', [history[0]!.signature]);
-      assert.deepEqual(stored.rows, [{ fee: I64_MAX }], 'bigint comes back as bigint');
+      const stored = await db.query<{ fee: bigint; sol_amount: bigint }>('SELECT fee, sol_amount FROM transactions WHERE signature = $1', [history[widest]!.signature]);
+      assert.deepEqual(stored.rows, [{ fee: I64_MAX, sol_amount: I64_MAX }], 'bigint comes back as bigint');
     } finally {
       await db.close();
     }

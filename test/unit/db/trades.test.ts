@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import type { Platform, TradeEvent } from '../../../src/core/events.ts';
 import { csvLine, csvPieces, jsonArrayChunks } from '../../../src/db/encode.ts';
 import { invalidTradeReason, tradeCsvLine, tradeRow } from '../../../src/db/trades.ts';
-import { trade, U64_MAX } from '../../integration/db/fixtures.ts';
+import { trade } from '../../integration/db/fixtures.ts';
+
+const U64_MAX = (1n << 64n) - 1n;
 
 const TOKEN_ID = '6f1d0a1e-1111-4111-8111-111111111111';
 
@@ -43,7 +45,7 @@ test('JSON chunks: one piece when the batch fits, split under the byte budget ot
 
 test('invalidTradeReason names the first bad field, and passes good trades', () => {
   assert.equal(invalidTradeReason(trade()), null);
-  assert.equal(invalidTradeReason(trade({ realSolReserves: null, progressPct: null, solAmount: U64_MAX })), null);
+  assert.equal(invalidTradeReason(trade({ realSolReserves: null, progressPct: null, solAmount: (1n << 63n) - 1n })), null);
   const bad: Array<[Partial<TradeEvent>, RegExp]> = [
     [{ program: 'raydium' as Platform }, /^platform "raydium" is unknown$/],
     [{ side: 'swap' as 'buy' }, /^side "swap" is not buy or sell$/],
@@ -58,6 +60,7 @@ test('invalidTradeReason names the first bad field, and passes good trades', () 
     [{ realTokenReserves: -1n }, /^real_token_reserves -1 is outside u64$/],
     [{ virtualSolReserves: 1n << 63n }, /^virtual_sol_reserves 9223372036854775808 does not fit the column \(BIGINT, at most 2\^63 - 1\)$/],
     [{ fee: U64_MAX }, /^fee 18446744073709551615 does not fit the column/],
+    [{ tokenAmount: 1n << 63n }, /^token_amount 9223372036854775808 does not fit the column/],
     [{ platformFee: -5n }, /^platform_fee -5 /],
     [{ priceSol: '1,5' }, /^price "1,5" is not a decimal number$/],
     [{ progressPct: '' }, /^progress "" is not a decimal number$/],
