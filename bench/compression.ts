@@ -4,9 +4,10 @@
  * trade chunk compressed with the migrations' settings, then TimescaleDB's own statistics per hypertable —
  * what `megatron db compression` prints.
  *
- *   npm run bench:compression -- [--trades 1000000] [--days 11] [--seed 7] [--candles] [--json]
+ *   npm run bench:compression -- [--trades 1000000] [--days 11] [--seed 7] [--candles] [--columns] [--what-if] [--json]
  *
  * --candles also materializes and compresses the candle aggregates (slow: every 1m bucket of the history).
+ * --columns also prints what each trades column costs compressed (bytes per trade, largest first).
  * --what-if also measures the same trades in the lean layouts (bench/compression-what-if.ts), per trade and
  * all told (signature and address tables included), and the ceiling the incompressible signature sets.
  */
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { refreshCandles } from '../src/analytics/candles/refresh.ts';
 import { openDb } from '../src/db/index.ts';
-import { compressionReport, formatCompression, textTable, type HypertableCompression } from '../src/ops/compression.ts';
+import { compressedColumnCosts, compressionReport, formatCompression, textTable, type ColumnCost, type HypertableCompression } from '../src/ops/compression.ts';
 import type { Db } from '../src/db/types.ts';
 import { fillSimulatedHistory } from '../src/ops/history.ts';
 import { KEY_IN_ROW, measureLayouts, type WhatIfRow } from './compression-what-if.ts';
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '11' },
     seed: { type: 'string', default: '7' },
     candles: { type: 'boolean', default: false },
+    columns: { type: 'boolean', default: false },
     'what-if': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -54,6 +56,7 @@ try {
     }
   }
   const report = await compressionReport(db);
+  const columns = args.columns ? await compressedColumnCosts(db, 'transactions') : null;
   const whatIf = args['what-if'] ? await whatIfReport(db, report.hypertables.find((h) => h.relation === 'transactions')!, Number(stored.n)) : null;
   const summary = {
     trades: Number(stored.n), tokens: Number(stored.tokens), transactions: history.transactions,
@@ -62,16 +65,26 @@ try {
     fill_seconds: Math.round(fillSeconds), compress_seconds: Math.round(compressSeconds),
   };
   if (args.json) {
-    process.stdout.write(JSON.stringify({ ...summary, hypertables: report.hypertables, ...(whatIf ? { what_if: whatIf } : {}) }) + '\n');
+    process.stdout.write(JSON.stringify({ ...summary, hypertables: report.hypertables, ...(columns ? { columns: perTrade(columns, Number(stored.n)) } : {}), ...(whatIf ? { what_if: whatIf } : {}) }) + '\n');
   } else {
     process.stdout.write(textTable(['trades', 'tokens', 'span (days)', 'first', 'last', 'fill s', 'compress s'], [[
       String(summary.trades), String(summary.tokens), summary.days.toFixed(2), summary.first, summary.last,
       String(summary.fill_seconds), String(summary.compress_seconds),
-    ]]) + '\n' + formatCompression(report) + (whatIf ? '\n' + formatWhatIf(whatIf) : ''));
+    ]]) + '\n' + formatCompression(report) + (columns ? '\n' + formatColumns(perTrade(columns, Number(stored.n))) : '') + (whatIf ? '\n' + formatWhatIf(whatIf) : ''));
   }
 } finally {
   await db.close();
   await rm(dir, { recursive: true, force: true });
+}
+
+function perTrade(columns: ColumnCost[], rows: number) {
+  const total = columns.reduce((a, c) => a + c.bytes, 0);
+  return columns.map((c) => ({ column: c.column, bytes_per_trade: c.bytes / rows, share: c.bytes / total }));
+}
+
+function formatColumns(rows: ReturnType<typeof perTrade>): string {
+  return textTable(['trades column', 'compressed B per trade', 'share'],
+    rows.map((r) => [r.column, r.bytes_per_trade.toFixed(2), `${(r.share * 100).toFixed(1)} %`]));
 }
 
 /**

@@ -20,11 +20,11 @@ export async function loadPriceSnapshots(db: Queryable, mints?: readonly string[
       ? `SELECT id AS token_id, mint_address AS mint FROM tokens k
          WHERE mint_address = ANY($1::text[])`
       : `SELECT DISTINCT token_id, mint FROM transactions WHERE block_time > now() - INTERVAL '1 hour'`})
-     SELECT a.mint, l.price_per_token::text AS price, l.signature, l.type AS side, l.block_time,
+     SELECT a.mint, l.price_per_token::numeric::text AS price, l.signature, l.type AS side, l.block_time,
             l.sol_amount::text AS sol_amount, l.token_amount::text AS token_amount,
             (SELECT coalesce(sum(sol_amount), 0)::text FROM transactions v
               WHERE v.token_id = a.token_id AND v.block_time > now() - INTERVAL '1 hour') AS volume_1h,
-            (SELECT round((l.price_per_token - p.price_per_token) * 100 / p.price_per_token, 4)::text
+            (SELECT round((l.price_per_token::numeric - p.price_per_token::numeric) * 100 / p.price_per_token::numeric, 4)::text
                FROM (SELECT price_per_token FROM (
                        (SELECT price_per_token, 0 AS pref FROM transactions o WHERE o.token_id = a.token_id AND o.block_time <= now() - INTERVAL '1 hour'
                         ORDER BY ${ORDER} DESC LIMIT 1)

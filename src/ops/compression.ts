@@ -66,6 +66,46 @@ export async function compressionReport(db: Db): Promise<CompressionReport> {
   return { flavour: db.flavour, hypertables: out };
 }
 
+/** One column's share of a hypertable's compressed chunks. */
+export interface ColumnCost {
+  /** The column, or `(metadata)` for TimescaleDB's own per-batch columns (count, min/max of the order-by). */
+  column: string;
+  /** Sum of pg_column_size over the compressed batches (its compressed datums, TOAST included). */
+  bytes: number;
+}
+
+/**
+ * What each column costs once compressed: pg_column_size summed over every compressed chunk's batches, the
+ * largest first — where a lean layout's bytes are to be won. Row headers, page overhead and indexes are not in
+ * any column (the hypertable's after-compression total includes them).
+ */
+export async function compressedColumnCosts(db: Db, hypertable: string): Promise<ColumnCost[]> {
+  const chunks = await db.query<{ rel: string }>(
+    `SELECT format('%I.%I', z.schema_name, z.table_name) AS rel
+     FROM _timescaledb_catalog.chunk c
+     JOIN _timescaledb_catalog.hypertable h ON h.id = c.hypertable_id
+     JOIN _timescaledb_catalog.chunk z ON z.id = c.compressed_chunk_id
+     WHERE h.table_name = $1 AND NOT c.dropped`,
+    [hypertable],
+  );
+  if (chunks.rows.length === 0) return [];
+  const columns = (await db.query<{ name: string }>(
+    `SELECT attname::text AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    [chunks.rows[0]!.rel],
+  )).rows.map((r) => r.name);
+  const totals = new Map<string, number>();
+  for (const { rel } of chunks.rows) {
+    const sums = (await db.query<Record<string, string | null>>(
+      `SELECT ${columns.map((c, i) => `sum(pg_column_size(${JSON.stringify(c)}))::text AS c${i}`).join(', ')} FROM ${rel}`,
+    )).rows[0]!;
+    columns.forEach((c, i) => {
+      const key = c.startsWith('_ts_meta_') ? '(metadata)' : c;
+      totals.set(key, (totals.get(key) ?? 0) + Number(sums[`c${i}`] ?? 0));
+    });
+  }
+  return [...totals].map(([column, bytes]) => ({ column, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
 /** Bytes as MiB with one decimal, '-' when unknown. */
 export const mib = (b: number | null) => (b === null ? '-' : `${(b / 1048576).toFixed(1)} MiB`);
 

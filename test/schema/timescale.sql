@@ -277,8 +277,8 @@ CREATE TABLE transactions (
     virtual_token_reserves bigint NOT NULL,
     real_sol_reserves bigint,
     real_token_reserves bigint,
-    price_per_token numeric NOT NULL,
-    progress_pct numeric,
+    price_per_token double precision NOT NULL,
+    progress_pct double precision,
     base_decimals smallint NOT NULL,
     quote_decimals smallint NOT NULL,
     ix_name text NOT NULL,
@@ -296,6 +296,10 @@ VIEW price_candles_1m;
 VIEW price_candles_5m;
 
 FUNCTION cleanup_old_scores(interval);
+FUNCTION megatron_alter_transactions(text);
+FUNCTION megatron_candle_aggregates_create();
+FUNCTION megatron_candle_aggregates_restore();
+FUNCTION megatron_candle_aggregates_take();
 FUNCTION megatron_candles(text,interval,text,timestamp with time zone,timestamp with time zone);
 PROCEDURE megatron_cleanup_old_scores_job(integer,jsonb);
 PROCEDURE megatron_prune_holder_snapshots_job(integer,jsonb);
@@ -314,14 +318,14 @@ FUNCTION prune_holder_snapshots(interval);
 -- compression transactions.token_id orderby#1 ASC
 -- job megatron_cleanup_old_scores_job on  every 1 day {"keep": "30 days"}
 -- job megatron_prune_holder_snapshots_job on  every 01:00:00 {"keep": "30 days"}
--- job policy_refresh_continuous_aggregate on price_candles_1d every 01:00:00 {"end_offset": "1 day", "start_offset": "3 days", "mat_hypertable_id": 14}
--- job policy_refresh_continuous_aggregate on price_candles_1h every 00:05:00 {"end_offset": "01:00:00", "start_offset": "1 day", "mat_hypertable_id": 13}
--- job policy_retention on price_candles_1h every 1 day {"drop_after": "730 days", "hypertable_id": 13}
--- job policy_compression on price_candles_1m every 12:00:00 {"hypertable_id": 11, "compress_after": "1 day"}
--- job policy_refresh_continuous_aggregate on price_candles_1m every 00:01:00 {"end_offset": "00:01:00", "start_offset": "02:00:00", "mat_hypertable_id": 11}
--- job policy_retention on price_candles_1m every 1 day {"drop_after": "7 days", "hypertable_id": 11}
--- job policy_compression on price_candles_5m every 12:00:00 {"hypertable_id": 12, "compress_after": "7 days"}
--- job policy_refresh_continuous_aggregate on price_candles_5m every 00:01:00 {"end_offset": "00:05:00", "start_offset": "02:00:00", "mat_hypertable_id": 12}
--- job policy_retention on price_candles_5m every 1 day {"drop_after": "90 days", "hypertable_id": 12}
+-- job policy_refresh_continuous_aggregate on price_candles_1d every 01:00:00 {"end_offset": "1 day", "start_offset": "3 days", "mat_hypertable_id": 21}
+-- job policy_refresh_continuous_aggregate on price_candles_1h every 00:05:00 {"end_offset": "01:00:00", "start_offset": "1 day", "mat_hypertable_id": 20}
+-- job policy_retention on price_candles_1h every 1 day {"drop_after": "730 days", "hypertable_id": 20}
+-- job policy_compression on price_candles_1m every 12:00:00 {"hypertable_id": 18, "compress_after": "1 day"}
+-- job policy_refresh_continuous_aggregate on price_candles_1m every 00:01:00 {"end_offset": "00:01:00", "start_offset": "02:00:00", "mat_hypertable_id": 18}
+-- job policy_retention on price_candles_1m every 1 day {"drop_after": "7 days", "hypertable_id": 18}
+-- job policy_compression on price_candles_5m every 12:00:00 {"hypertable_id": 19, "compress_after": "7 days"}
+-- job policy_refresh_continuous_aggregate on price_candles_5m every 00:01:00 {"end_offset": "00:05:00", "start_offset": "02:00:00", "mat_hypertable_id": 19}
+-- job policy_retention on price_candles_5m every 1 day {"drop_after": "90 days", "hypertable_id": 19}
 -- job policy_compression on transactions every 12:00:00 {"hypertable_id": 1, "compress_after": "7 days"}
 -- job policy_retention on transactions every 1 day {"drop_after": "90 days", "hypertable_id": 1}

@@ -111,9 +111,9 @@ export async function checkCandles(db: Queryable, opts: CandleCheckOptions): Pro
       `WITH lo AS (SELECT date_bin(INTERVAL '${width}', $1::timestamptz, ${BUCKET_ORIGIN}) AS t),
        raw AS (
          SELECT token_id, min(mint) AS mint, date_bin(INTERVAL '${width}', block_time, ${BUCKET_ORIGIN}) AS bucket,
-                (array_agg(price_per_token ORDER BY ${TRADE_ORDER}))[1] AS open,
-                max(price_per_token) AS high, min(price_per_token) AS low,
-                (array_agg(price_per_token ORDER BY ${TRADE_ORDER} DESC))[1] AS close,
+                (array_agg(price_per_token ORDER BY ${TRADE_ORDER}))[1]::numeric AS open,
+                max(price_per_token)::numeric AS high, min(price_per_token)::numeric AS low,
+                (array_agg(price_per_token ORDER BY ${TRADE_ORDER} DESC))[1]::numeric AS close,
                 sum(token_amount) AS volume_token, sum(sol_amount) AS volume_quote, count(*) AS trade_count,
                 count(DISTINCT user_address) FILTER (WHERE type = 'buy') AS buyer_count,
                 count(DISTINCT user_address) FILTER (WHERE type = 'sell') AS seller_count

@@ -54,13 +54,13 @@ async function technicalInputs(db: Queryable, tokenIds: readonly string[], asOf:
               count(*) FILTER (WHERE type = 'buy')::text AS buys,
               count(*) FILTER (WHERE type = 'sell')::text AS sells,
               count(DISTINCT user_address) FILTER (WHERE type = 'buy' AND block_time > $2::timestamptz - INTERVAL '5 minutes')::text AS buyers5m,
-              ((array_agg(price_per_token ORDER BY ${SEQ}))[1])::text AS first_price
+              ((array_agg(price_per_token ORDER BY ${SEQ}))[1])::numeric::text AS first_price
        FROM transactions
        WHERE token_id = ANY($1::uuid[]) AND block_time <= $2 AND block_time > $2::timestamptz - INTERVAL '1 hour'
        GROUP BY token_id)
      SELECT tok.token_id::text AS token_id, l.quote_decimals::text AS quote_decimals, l.real_sol_reserves::text AS real_quote,
-            l.progress_pct::text AS progress, l.price_per_token::text AS price_now,
-            coalesce(b.price_per_token::text, agg.first_price) AS price_ago,
+            l.progress_pct::numeric::text AS progress, l.price_per_token::numeric::text AS price_now,
+            coalesce(b.price_per_token::numeric::text, agg.first_price) AS price_ago,
             agg.vol5m, agg.vol1h, agg.trades5m, agg.trades1h, agg.traders, agg.buys, agg.sells, agg.buyers5m
      FROM tok
      LEFT JOIN agg USING (token_id)

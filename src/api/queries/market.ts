@@ -25,7 +25,7 @@ export interface TradeRow {
  */
 export const TRADES_PAGE = `
   SELECT x.signature, x.ix_index, x.inner_ix_index, x.slot, x.block_time, x.type AS side, x.user_address,
-         x.sol_amount::text, x.token_amount::text, x.price_per_token::text AS price, x.pool,
+         x.sol_amount::text, x.token_amount::text, x.price_per_token::numeric::text AS price, x.pool,
          COALESCE((SELECT megatron_venue(p.pool_type) FROM pools p WHERE p.pool_address = x.pool), 'curve') AS venue
   FROM transactions x
   WHERE token_id = $1

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EventWriter } from '../../../src/db/writer.ts';
 import { forEachDbTarget, openTestDb, type TestDb } from '../../helpers/db.ts';
+import { storedPrice } from '../../helpers/prices.ts';
 import { key, migrated, signature, tokenCreated, trade } from '../../integration/db/fixtures.ts';
 import { startApi, type ApiHarness } from './harness.ts';
 
@@ -55,14 +56,14 @@ forEachDbTarget((target) => {
     assert.deepEqual(vols, [...vols].sort((a, b) => b - a));
   });
 
-  test('GET /tokens/:mint returns exact figures: last price string, 24 h count, pools; price read through the cache', async () => {
+  test('GET /tokens/:mint returns exact figures: last price (15 significant digits), 24 h count, pools; price read through the cache', async () => {
     const tok = api.market.tokens[1]!;
     const last = tok.trades[tok.trades.length - 1]!;
     const first = await get(`/tokens/${tok.mint}`);
     assert.equal(first.status, 200);
     assert.equal(first.body.symbol, tok.symbol);
     assert.equal(first.body.trades_24h, tok.trades.length);
-    assert.equal(first.body.price.price, last.priceSol.replace(/0+$/, ''));
+    assert.equal(first.body.price.price, storedPrice(last.priceSol));
     assert.equal(first.body.price.source, 'database');
     assert.equal(first.body.pools[0].address, tok.pool);
     const second = await get(`/tokens/${tok.mint}`);
@@ -101,9 +102,9 @@ forEachDbTarget((target) => {
       const trades = buckets.get(c.time)!;
       assert.ok(trades, `bucket ${c.time}`);
       assert.equal(c.trades, trades.length);
-      assert.equal(Number(c.open), Number(trades[0]!.priceSol));
-      assert.equal(Number(c.close), Number(trades[trades.length - 1]!.priceSol));
-      assert.equal(Number(c.high), Math.max(...trades.map((t) => Number(t.priceSol))));
+      assert.equal(c.open, storedPrice(trades[0]!.priceSol));
+      assert.equal(c.close, storedPrice(trades[trades.length - 1]!.priceSol));
+      assert.equal(Number(c.high), Math.max(...trades.map((t) => Number(storedPrice(t.priceSol)))));
       assert.equal(c.volume_quote, trades.reduce((a, t) => a + t.solAmount, 0n).toString());
     }
     for (const tf of ['1m', '1h', '1d']) assert.equal((await get(`/tokens/${tok.mint}/candles?tf=${tf}`)).status, 200);

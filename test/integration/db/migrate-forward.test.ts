@@ -24,9 +24,16 @@ async function write(db: Db, trades: TradeEvent[]) {
   return new EventWriter(db).transaction((w) => w.insertTrades(trades));
 }
 
-/** Every stored trade as text, in key order: what no migration may change. */
+/**
+ * Every stored trade, in key order: what no migration may change — the amounts exactly, the price and
+ * progress as the double nearest to the exact NUMERIC (0069 stores doubles; the cast is a no-op after it).
+ */
 async function storedTrades(db: Db): Promise<string[]> {
-  const r = await db.query<{ row: string }>(`SELECT t::text AS row FROM transactions t ORDER BY signature, ix_index, inner_ix_index`);
+  const r = await db.query<{ row: string }>(
+    `SELECT (to_jsonb(t) - 'price_per_token' - 'progress_pct'
+             || jsonb_build_object('price', t.price_per_token::float8::text, 'progress', t.progress_pct::float8::text))::text AS row
+     FROM transactions t ORDER BY signature, ix_index, inner_ix_index`,
+  );
   return r.rows.map((x) => x.row);
 }
 
@@ -46,7 +53,7 @@ const compressionPolicy = async (db: Db) => (await db.query<{ after: string }>(
 
 /**
  * What the candle aggregates hold besides their candles (timescale): per view, its watermark, chunk size,
- * compression and policies. 0068 drops and recreates the aggregates: all of it must come back.
+ * compression and policies. 0068 and 0069 drop and recreate the aggregates: all of it must come back.
  */
 const aggregateState = async (db: Db) => (await db.query<Record<string, unknown>>(
   `SELECT ca.view_name, _timescaledb_functions.cagg_watermark(c.mat_hypertable_id)::text AS watermark, ca.compression_enabled,
@@ -59,7 +66,7 @@ const aggregateState = async (db: Db) => (await db.query<Record<string, unknown>
 )).rows;
 
 forEachDbTarget((target) => {
-  test('trade amounts as bigint: a database of the previous schema migrates forward with every value exact', async () => {
+  test('trade amounts as bigint, prices as double: a database of the previous schema migrates forward with every amount exact and every price its nearest double', async () => {
     const db = await openTestDb(target, { migrate: false });
     try {
       await migrate(db, { through: BEFORE_LEAN_ROW });
@@ -101,10 +108,11 @@ forEachDbTarget((target) => {
       }
 
       const { applied } = await migrate(db);
-      assert.ok(applied.includes('0067_trade_amounts_bigint') && applied.includes('0068_trade_volumes_bigint'), applied.join(', '));
+      for (const m of ['0067_trade_amounts_bigint', '0068_trade_volumes_bigint', '0069_trade_price_float8']) assert.ok(applied.includes(m), `${m} in ${applied.join(', ')}`);
 
       const types = await columnTypes(db);
       for (const c of BIGINT_COLUMNS) assert.equal(types[c], 'bigint', c);
+      for (const c of ['price_per_token', 'progress_pct']) assert.equal(types[c], 'double precision', c);
       assert.deepEqual(await storedTrades(db), rows, 'every trade exactly as before');
       assert.deepEqual(await candles(), candlesBefore, 'the candles read the same');
       if (db.flavour === 'timescale') {

@@ -44,16 +44,17 @@ forEachDbTarget((target) => {
     }
   });
 
-  test('i64 max (every u64 column is BIGINT) and 3e-8 prices survive exactly', async () => {
+  test('i64 max (every u64 column is BIGINT) survives exactly, a 3e-8 price as its nearest double', async () => {
     const db = await openTestDb(target);
     try {
       const t = trade({ solAmount: I64_MAX, tokenAmount: I64_MAX, virtualSolReserves: I64_MAX, priceSol: '0.000000028123456789012345', quoteDecimals: 9 });
       await new EventWriter(db).transaction((tx) => tx.insertTrades([t]));
-      const row = (await db.query<Record<string, unknown>>('SELECT sol_amount, token_amount, virtual_sol_reserves, price_per_token, megatron_ui_amount(sol_amount, quote_decimals) AS sol_amount_ui FROM transactions')).rows[0]!;
+      const row = (await db.query<Record<string, unknown>>('SELECT sol_amount, token_amount, virtual_sol_reserves, price_per_token, price_per_token::numeric::text AS price_shown, megatron_ui_amount(sol_amount, quote_decimals) AS sol_amount_ui FROM transactions')).rows[0]!;
       assert.equal(row.sol_amount, I64_MAX);
       assert.equal(row.token_amount, I64_MAX);
       assert.equal(row.virtual_sol_reserves, I64_MAX);
-      assert.equal(row.price_per_token, '0.000000028123456789012345');
+      assert.equal(row.price_per_token, Number('0.000000028123456789012345'));
+      assert.equal(row.price_shown, '0.0000000281234567890123', 'readers see 15 significant digits, in decimal notation');
       assert.equal(row.sol_amount_ui, '9223372036.854775807');
     } finally {
       await db.close();
