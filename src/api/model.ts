@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * What the API returns, as zod schemas (they document the responses in /openapi.json) and the TS types
- * the data layer produces. Chain amounts and prices are decimal strings: exact, never through a JS number.
+ * the data layer produces. Chain amounts and prices are decimal strings, never through a JS number:
+ * amounts exact, trade and candle prices with the 15 significant digits trades store (a double, 0069).
  */
 const dec = (what: string) => z.string().describe(`${what} (decimal string, exact)`);
 const iso = z.string().describe('ISO 8601 timestamp');

@@ -61,7 +61,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
     info: {
       title: 'Megatron API',
       version,
-      description: 'Read-only market data for pump.fun and Raydium LaunchLab tokens. Amounts and prices are exact decimal strings.',
+      description: 'Read-only market data for pump.fun and Raydium LaunchLab tokens. Amounts are exact decimal strings; prices are decimal strings with 15 significant digits.',
     },
     paths,
     components: { schemas: { Error: toSchema(ErrorBody, 'output') } },

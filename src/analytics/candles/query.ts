@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/types.ts';
 import { TIMEFRAMES, type Timeframe } from './timeframes.ts';
 
-/** One OHLCV candle. Prices: quote per whole token (exact decimal strings); volumes: base units. */
+/** One OHLCV candle. Prices: quote per whole token (decimal strings, 15 significant digits); volumes: base units. */
 export interface Candle {
   bucket: Date;
   open: string;
