@@ -76,10 +76,11 @@ export interface ColumnCost {
 
 /**
  * What each column costs once compressed: pg_column_size summed over every compressed chunk's batches, the
- * largest first — where a lean layout's bytes are to be won. Row headers, page overhead and indexes are not in
+ * largest first — where a lean layout's bytes are to be won (none on plain Postgres). Row headers, page overhead and indexes are not in
  * any column (the hypertable's after-compression total includes them).
  */
 export async function compressedColumnCosts(db: Db, hypertable: string): Promise<ColumnCost[]> {
+  if (db.flavour !== 'timescale') return [];
   const chunks = await db.query<{ rel: string }>(
     `SELECT format('%I.%I', z.schema_name, z.table_name) AS rel
      FROM _timescaledb_catalog.chunk c

@@ -4,7 +4,7 @@ import { refreshCandles } from '../../../src/analytics/candles/refresh.ts';
 import { storageStatus } from '../../../src/db/queries/status.ts';
 import { applyLifecycle, DEFAULT_LIFECYCLE, lifecyclePolicies } from '../../../src/jobs/lifecycle.ts';
 import { runDueJobs, storageJobs } from '../../../src/jobs/scheduler.ts';
-import { compressionReport, formatCompression } from '../../../src/ops/compression.ts';
+import { compressedColumnCosts, compressionReport, formatCompression } from '../../../src/ops/compression.ts';
 import { fillSimulatedHistory } from '../../../src/ops/history.ts';
 import { forEachDbTarget, openTestDb } from '../../helpers/db.ts';
 
@@ -51,12 +51,20 @@ forEachDbTarget((target) => {
         const trades = report.hypertables.find((h) => h.relation === 'transactions')!;
         assert.ok(trades.compressedChunks >= 2 && trades.ratio! > 1, JSON.stringify(trades));
         assert.equal(trades.orderBy, 'token_id,block_time,slot,ix_index,inner_ix_index');
+        // every trades column once, the 88-character signature the costliest, all within the compressed total
+        const costs = await compressedColumnCosts(db, 'transactions');
+        assert.equal(costs[0]!.column, 'signature', JSON.stringify(costs.slice(0, 3)));
+        assert.ok(['user_address', 'price_per_token', 'sol_amount', '(metadata)'].every((c) => costs.some((x) => x.column === c)));
+        assert.equal(new Set(costs.map((c) => c.column)).size, costs.length);
+        const columnBytes = costs.reduce((a, c) => a + c.bytes, 0);
+        assert.ok(columnBytes > 0 && columnBytes <= trades.afterBytes!, `${columnBytes} of ${trades.afterBytes}`);
         const cleanup = status.timescaleJobs.find((j) => j.proc === 'megatron_cleanup_old_scores_job')!;
         assert.equal(cleanup.lastStatus, 'success', 'the maintenance job shows its last run');
         assert.ok(cleanup.lastRunAt);
       } else {
         assert.equal(status.compression, 'none');
         assert.deepEqual(report.hypertables, []);
+        assert.deepEqual(await compressedColumnCosts(db, 'transactions'), []);
         assert.match(formatCompression(report), /no compression/);
         assert.ok(status.jobs.some((j) => j.job === 'maintenance:cleanup_old_scores' && j.lastStatus === 'success'));
       }
