@@ -76,8 +76,8 @@ export interface ColumnCost {
 
 /**
  * What each column costs once compressed: pg_column_size summed over every compressed chunk's batches, the
- * largest first — where a lean layout's bytes are to be won (none on plain Postgres). Row headers, page overhead and indexes are not in
- * any column (the hypertable's after-compression total includes them).
+ * largest first — where a lean layout's bytes are to be won (none on plain Postgres). Row headers, page
+ * overhead and indexes are in no column (the hypertable's after-compression total includes them).
  */
 export async function compressedColumnCosts(db: Db, hypertable: string): Promise<ColumnCost[]> {
   if (db.flavour !== 'timescale') return [];
@@ -97,7 +97,7 @@ export async function compressedColumnCosts(db: Db, hypertable: string): Promise
   const totals = new Map<string, number>();
   for (const { rel } of chunks.rows) {
     const sums = (await db.query<Record<string, string | null>>(
-      `SELECT ${columns.map((c, i) => `sum(pg_column_size(${JSON.stringify(c)}))::text AS c${i}`).join(', ')} FROM ${rel}`,
+      `SELECT ${columns.map((c, i) => `sum(pg_column_size("${c.replaceAll('"', '""')}"))::text AS c${i}`).join(', ')} FROM ${rel}`,
     )).rows[0]!;
     columns.forEach((c, i) => {
       const key = c.startsWith('_ts_meta_') ? '(metadata)' : c;
