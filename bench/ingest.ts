@@ -4,7 +4,11 @@
  * columns, key, indexes and partitioning; no writer logic) as the baseline, batch by batch in turn. The
  * baseline's CSV is encoded before its clock starts; the writer's time includes validating and encoding.
  *
- *   npm run bench:ingest -- [--rows 200000] [--batch 5000] [--backend all|server|embedded] [--json]
+ *   npm run bench:ingest -- [--rows 200000] [--batch 5000] [--span 86000] [--backend all|server|embedded] [--json]
+ *
+ * --span = seconds of block time the trades cover (default 86,000: a 5,000-trade batch spans ~36 minutes,
+ *          so nearly every trade marks its own (token, minute) candle bucket; a shorter span packs a batch
+ *          into fewer minutes, hence fewer marks).
  *
  * server   = `pg` driver against MEGATRON_BENCH_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  *            in a fresh database that is dropped afterwards;
@@ -32,25 +36,27 @@ const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '200000' },
     batch: { type: 'string', default: '5000' },
+    span: { type: 'string', default: '86000' },
     backend: { type: 'string', default: 'all' },
     json: { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(args.rows);
 const BATCH = Number(args.batch);
-if (!Number.isInteger(ROWS) || ROWS < 1 || !Number.isInteger(BATCH) || BATCH < 1) {
-  process.stderr.write('--rows and --batch must be positive integers\n');
+const SPAN = Number(args.span);
+if (![ROWS, BATCH, SPAN].every((v) => Number.isInteger(v) && v >= 1)) {
+  process.stderr.write('--rows, --batch and --span must be positive integers\n');
   process.exit(2);
 }
 const SERVER_URL = process.env.MEGATRON_BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const key = () => bs58.encode(randomBytes(32));
 
-/** ~1 trade per 2 k per token, 20 k traders, one day of block times; every tenth signature holds two trades. */
+/** 1 token per 200 trades, 20 k traders, block times over `SPAN` seconds; every tenth signature holds two trades. */
 function syntheticTrades(n: number): TradeEvent[] {
   const tokens = Array.from({ length: Math.max(1, Math.ceil(n / 200)) }, () => ({ mint: key(), pool: key() }));
   const users = Array.from({ length: 20_000 }, key);
-  const start = Math.floor(Date.now() / 1000) - 86_400;
+  const start = Math.floor(Date.now() / 1000) - SPAN - 400;
   const out: TradeEvent[] = [];
   let sig = '';
   for (let i = 0; i < n; i++) {
@@ -60,7 +66,7 @@ function syntheticTrades(n: number): TradeEvent[] {
     const sol = BigInt(1_000_000 + ((i * 7919) % 5_000_000_000));
     out.push({
       type: 'trade', venue: 'curve', program: i % 3 === 0 ? 'launchlab' : 'pumpfun', signature: sig, slot: 350_000_000 + i,
-      blockTime: start + Math.floor((i / n) * 86_000), ixIndex: second ? 3 : 2, innerIxIndex: second ? 1 : -1,
+      blockTime: start + Math.floor((i / n) * SPAN), ixIndex: second ? 3 : 2, innerIxIndex: second ? 1 : -1,
       mint: t.mint, quoteMint: 'So11111111111111111111111111111111111111112', pool: t.pool, user: users[i % users.length]!,
       side: i % 2 ? 'sell' : 'buy', solAmount: sol, tokenAmount: sol * 34_567n, fee: sol / 100n, protocolFee: sol / 105n,
       creatorFee: sol / 2000n, platformFee: 0n, virtualSolReserves: 30_000_000_000n + sol,
@@ -162,5 +168,5 @@ if (args.json) {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: string[]) => '| ' + cells.map((c, i) => c.padStart(widths[i]!)).join(' | ') + ' |';
   process.stdout.write([fmt(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...lines.map(fmt)].join('\n') + '\n');
-  process.stdout.write(`batch ${BATCH} rows per transaction; baseline = COPY of the same rows, CSV encoded beforehand, into a bare copy of transactions\n`);
+  process.stdout.write(`batch ${BATCH} rows per transaction, trades over ${SPAN} s of block time; baseline = COPY of the same rows, CSV encoded beforehand, into a bare copy of transactions\n`);
 }
