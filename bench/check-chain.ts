@@ -54,10 +54,11 @@ const rpc = await startRpcTestServer({ transactions: sims.map((s) => toRpcJson(s
 const client = new JsonRpcHttpClient({ url: rpc.httpUrl, concurrency: 4, requestsPerSecond: 1_000_000, timeoutMs: 10_000, maxRetries: 1 });
 const fetchTx = (sig: string) => client.call<unknown>('getTransaction', [sig, { encoding: 'json', maxSupportedTransactionVersion: 0 }]);
 
+const events = sims.flatMap((s) => decodeTransaction(s.tx).events);
+
 const p50 = (xs: readonly number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
 async function runBackend(backend: Backend, db: Db): Promise<BackendResult> {
-  const events = sims.flatMap((s) => decodeTransaction(s.tx).events);
   const writer = new EventWriter(db);
   for (let i = 0; i < events.length; i += 5000) await writer.transaction((w) => w.writeEvents(events.slice(i, i + 5000)));
   const trades = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM transactions')).rows[0]!.n;
