@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import bs58 from 'bs58';
 import type { TradeEvent } from '../src/core/events.ts';
 import { openDb } from '../src/db/index.ts';
+import { signatureBytea } from '../src/db/signature.ts';
 import { TRADE_COLUMNS, tradeCsvLine, tradeRow } from '../src/db/trades.ts';
 import type { CsvEncodedRows, Db } from '../src/db/types.ts';
 import { EventWriter } from '../src/db/writer.ts';
@@ -113,8 +114,11 @@ async function runBackend(backend: BackendResult['backend'], db: Db, trades: rea
   for (let i = 0; i < trades.length; i += BATCH) {
     const slice = trades.slice(i, i + BATCH);
     // Encoded before its clock starts, with the writer's own CSV encoding: the baseline is the COPY alone.
-    const lines = slice.map((t) => tradeCsvLine(t, ids.get(t.mint)!));
-    const rows: CsvEncodedRows = { [Symbol.iterator]: () => slice.map((t) => tradeRow(t, ids.get(t.mint)!)).values(), csvLines: () => lines };
+    const lines = slice.map((t) => tradeCsvLine(t, ids.get(t.mint)!, signatureBytea(t.signature)!));
+    const rows: CsvEncodedRows = {
+      [Symbol.iterator]: () => slice.map((t) => tradeRow(t, ids.get(t.mint)!, signatureBytea(t.signature)!)).values(),
+      csvLines: () => lines,
+    };
     baselineSeconds += await timed(() => db.transaction(async (tx) => void (await tx.copy('transactions_baseline', TRADE_COLUMNS, rows))));
     writerSeconds += await timed(async () => {
       inserted += (await writer.transaction((w) => w.insertTrades(slice))).inserted;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { signatureBytea } from '../db/signature.ts';
 import { ApiError } from './errors.ts';
 
 /**
@@ -42,10 +43,17 @@ export const tokenCursor = {
   progress: z.tuple([decimal, base58(44)]),
 } as const;
 
-/** Cursor of GET /tokens/:mint/trades: [block time, signature, ix index, inner ix index]. */
+/** A trade's signature in a cursor, parsed to the bytea text the trades table compares with. */
+const storedSignature = base58(88).transform((s, ctx) => {
+  const bytes = signatureBytea(s);
+  if (bytes === null) ctx.addIssue({ code: 'custom', message: 'not a 64-byte signature' });
+  return bytes ?? z.NEVER;
+});
+
+/** Cursor of GET /tokens/:mint/trades: [block time, signature (as bytea text), ix index, inner ix index]. */
 export const tradeCursor = z.tuple([
   isoTimestamp,
-  base58(88),
+  storedSignature,
   z.number().int().min(0).max(65_535),
   z.number().int().min(-1).max(65_535),
 ]);

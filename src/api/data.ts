@@ -6,6 +6,7 @@ import { readHotTokens, readPrice, readScore, type ScoreSnapshot } from '../cach
 import type { Cache } from '../cache/store.ts';
 import { cacheRequests, feedSubscribers, wallClockLag } from '../core/metrics.ts';
 import type { Db } from '../db/index.ts';
+import { signatureText } from '../db/signature.ts';
 import type { LiveFeed } from '../feed/live-feed.ts';
 import { decodeCursor, encodeCursor, tokenCursor, tradeCursor } from './cursor.ts';
 import { ApiError } from './errors.ts';
@@ -202,7 +203,7 @@ export class SqlApiData implements ApiData {
     const last = page[page.length - 1];
     return {
       data: page.map((r) => ({
-        signature: r.signature,
+        signature: signatureText(r.signature),
         ix_index: r.ix_index,
         inner_ix_index: r.inner_ix_index,
         slot: Number(r.slot),
@@ -215,7 +216,7 @@ export class SqlApiData implements ApiData {
         venue: r.venue as M.Trade['venue'],
         pool: r.pool,
       })),
-      next_cursor: rows.length > q.limit && last ? encodeCursor([iso(last.block_time), last.signature, last.ix_index, last.inner_ix_index]) : null,
+      next_cursor: rows.length > q.limit && last ? encodeCursor([iso(last.block_time), signatureText(last.signature), last.ix_index, last.inner_ix_index]) : null,
     };
   }
 

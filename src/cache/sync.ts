@@ -1,3 +1,4 @@
+import { signatureText } from '../db/signature.ts';
 import type { Queryable } from '../db/types.ts';
 import { HOT_SET_SIZE, type TokenRank } from './keys.ts';
 import type { Cache, ScoredMember } from './store.ts';
@@ -11,7 +12,7 @@ const ORDER = 'megatron_trade_seq(block_time, slot, ix_index, inner_ix_index, si
  */
 export async function loadPriceSnapshots(db: Queryable, mints?: readonly string[]): Promise<Map<string, PriceSnapshot>> {
   const res = await db.query<{
-    mint: string; price: string; signature: string; side: 'buy' | 'sell'; block_time: Date; sol_amount: string; token_amount: string;
+    mint: string; price: string; signature: Uint8Array; side: 'buy' | 'sell'; block_time: Date; sol_amount: string; token_amount: string;
     volume_1h: string; change_1h: string | null;
   }>(
     // Trades are looked up by token id (the indexed column), never by mint; a token without trades has no
@@ -40,7 +41,7 @@ export async function loadPriceSnapshots(db: Queryable, mints?: readonly string[
     price: r.price,
     volume_1h: r.volume_1h,
     change_1h: r.change_1h,
-    last_trade: { signature: r.signature, side: r.side, block_time: new Date(r.block_time).toISOString(), sol_amount: r.sol_amount, token_amount: r.token_amount },
+    last_trade: { signature: signatureText(r.signature), side: r.side, block_time: new Date(r.block_time).toISOString(), sol_amount: r.sol_amount, token_amount: r.token_amount },
   }]));
 }
 

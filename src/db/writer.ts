@@ -16,6 +16,7 @@ import { applyLiquidity, untrackedMints, upsertAmmPools, type JsonRun } from './
 import { recordCoverage, recordFlags, RECORD_FLAGS_SQL, type FlagEntry } from './flags.ts';
 import type { InvocationCoverage } from '../core/events.ts';
 import { invalidTradeReason, insertTradeRows, type TradeInsertResult } from './trades.ts';
+import { signatureBytea } from './signature.ts';
 import { jsonParamBudget } from './capabilities.ts';
 import { jsonArrayChunks } from './encode.ts';
 import type { Capabilities, Db, Queryable } from './types.ts';
@@ -313,11 +314,15 @@ export class TxWriter {
   /** {@link insertTrades} with the new trades counted per platform (one bulk insert per platform present). */
   private async storeTrades(trades: readonly TradeEvent[], source: string | null): Promise<StoredTrades> {
     const valid: TradeEvent[] = [];
+    const signatures: string[] = [];
     const stored: StoredTrades = { inserted: { pumpfun: 0, launchlab: 0 }, quarantined: 0 };
     for (const t of trades) {
-      const reason = invalidTradeReason(t);
-      if (reason === null) valid.push(t);
-      else {
+      const signature = signatureBytea(t.signature);
+      const reason = signature === null ? `signature ${JSON.stringify(t.signature)} is not 64 bytes of base58` : invalidTradeReason(t);
+      if (reason === null) {
+        valid.push(t);
+        signatures.push(signature!);
+      } else {
         await quarantine(this.tx, { kind: 'trade', reason, raw: t, signature: t.signature, slot: t.slot, source });
         stored.quarantined++;
       }
@@ -325,7 +330,7 @@ export class TxWriter {
     if (valid.length === 0) return stored;
     await this.ensureTradeTokensAndPools(valid);
     if (this.plainPartitions) await this.ensurePartitions(valid);
-    const result = await insertTradeRows(this.tx, valid.map((t) => ({ event: t, tokenId: this.cachedTokenId(t.mint)! })), source);
+    const result = await insertTradeRows(this.tx, valid.map((t, i) => ({ event: t, tokenId: this.cachedTokenId(t.mint)!, signature: signatures[i]! })), source);
     stored.inserted = result.inserted;
     stored.quarantined += result.quarantined;
     if (this.plainPartitions) await this.markCandleBuckets(valid);

@@ -1,6 +1,7 @@
 import { checkCandles, type CandleCheckReport } from '../analytics/candles/check.ts';
 import type { TradeEvent } from '../core/events.ts';
 import { DECODER_READ_CONTEXT, decodeTransaction } from '../decoders/index.ts';
+import { signatureBytea, signatureText } from '../db/signature.ts';
 import { TRADE_COLUMNS, tradeRow } from '../db/trades.ts';
 import type { Queryable } from '../db/types.ts';
 import { normalizeRpcTransaction } from '../sources/formats/index.ts';
@@ -32,7 +33,7 @@ const RULES: ReadonlyArray<{ name: string; rule: string; sql: string }> = [
   {
     name: 'duplicate trade keys',
     rule: 'one trade per (signature, instruction, inner instruction)',
-    sql: `SELECT signature || ':' || ix_index || ':' || inner_ix_index || ' ×' || count(*) AS example
+    sql: `SELECT megatron_base58(signature) || ':' || ix_index || ':' || inner_ix_index || ' ×' || count(*) AS example
           FROM transactions GROUP BY signature, ix_index, inner_ix_index HAVING count(*) > 1`,
   },
   {
@@ -43,7 +44,7 @@ const RULES: ReadonlyArray<{ name: string; rule: string; sql: string }> = [
   {
     name: 'orphan trades',
     rule: 'every trade has its token and its pool',
-    sql: `SELECT x.signature || ':' || x.ix_index || ':' || x.inner_ix_index || CASE WHEN t.id IS NULL THEN ' without token ' || x.token_id ELSE ' without pool ' || x.pool END AS example
+    sql: `SELECT megatron_base58(x.signature) || ':' || x.ix_index || ':' || x.inner_ix_index || CASE WHEN t.id IS NULL THEN ' without token ' || x.token_id ELSE ' without pool ' || x.pool END AS example
           FROM transactions x LEFT JOIN tokens t ON t.id = x.token_id LEFT JOIN pools p ON p.pool_address = x.pool
           WHERE t.id IS NULL OR p.id IS NULL`,
   },
@@ -57,17 +58,27 @@ const RULES: ReadonlyArray<{ name: string; rule: string; sql: string }> = [
     // (last_signature). Pools whose trades were all dropped by retention have nothing to compare with and are skipped.
     name: 'pool reserves vs last trade',
     rule: "every pool's reserves are those of its last trade or liquidity change",
-    sql: `WITH state AS (
+    // Trades hold their signature as bytes, liquidity events and pools as base58: each side is matched in
+    // its own form, the pools' named signature decoded once per pool.
+    sql: `WITH trade_state AS (
             SELECT pool, slot, signature, ix_index, inner_ix_index, virtual_sol_reserves, virtual_token_reserves, real_sol_reserves, real_token_reserves
-            FROM transactions
-            UNION ALL
-            SELECT pool, slot, signature, ix_index, inner_ix_index, quote_reserves, base_reserves, quote_reserves, base_reserves
+            FROM transactions),
+          liquidity_state AS (
+            SELECT pool, slot, signature, ix_index, inner_ix_index, quote_reserves AS virtual_sol_reserves, base_reserves AS virtual_token_reserves,
+                   quote_reserves AS real_sol_reserves, base_reserves AS real_token_reserves
             FROM liquidity_events WHERE base_reserves IS NOT NULL AND quote_reserves IS NOT NULL),
+          named AS MATERIALIZED (
+            SELECT pool_address, last_signature, megatron_base58_decode(last_signature) AS last_bytes FROM pools WHERE last_signature IS NOT NULL),
           last AS (
             SELECT DISTINCT ON (x.pool) x.pool, x.slot, x.virtual_sol_reserves, x.virtual_token_reserves, x.real_sol_reserves, x.real_token_reserves
-            FROM state x JOIN pools p ON p.pool_address = x.pool AND x.signature = p.last_signature
+            FROM (SELECT t.pool, t.slot, t.ix_index, t.inner_ix_index, t.virtual_sol_reserves, t.virtual_token_reserves, t.real_sol_reserves, t.real_token_reserves
+                  FROM trade_state t JOIN named p ON p.pool_address = t.pool AND t.signature = p.last_bytes
+                  UNION ALL
+                  SELECT l.pool, l.slot, l.ix_index, l.inner_ix_index, l.virtual_sol_reserves, l.virtual_token_reserves, l.real_sol_reserves, l.real_token_reserves
+                  FROM liquidity_state l JOIN named p ON p.pool_address = l.pool AND l.signature = p.last_signature) x
             ORDER BY x.pool, x.ix_index DESC, x.inner_ix_index DESC),
-          newest AS (SELECT pool, max(slot) AS slot FROM state GROUP BY pool)
+          newest AS (SELECT pool, max(slot) AS slot
+                     FROM (SELECT pool, slot FROM trade_state UNION ALL SELECT pool, slot FROM liquidity_state) s GROUP BY pool)
           SELECT p.pool_address || CASE
                    WHEN n.slot > p.last_slot OR p.last_slot IS NULL THEN ' state at slot ' || coalesce(p.last_slot::text, 'none') || ', newest trade at ' || n.slot
                    WHEN l.pool IS NULL THEN ' last trade ' || coalesce(p.last_signature, 'none') || ' not stored'
@@ -124,12 +135,14 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
  * compares every trade with the stored rows (missing, extra, or differing columns).
  */
 export async function checkAgainstChain(db: Queryable, fetch: FetchTransaction, sample: number): Promise<CheckResult> {
-  const sigs = await db.query<{ signature: string }>(
+  const sigs = await db.query<{ signature: Uint8Array }>(
     `SELECT signature FROM (SELECT DISTINCT signature FROM transactions) s ORDER BY random() LIMIT $1`,
     [sample],
   );
   const problems: string[] = [];
-  for (const { signature } of sigs.rows) {
+  for (const stored of sigs.rows) {
+    const signature = signatureText(stored.signature);
+    const bytes = signatureBytea(signature)!;
     const result = await fetch(signature);
     if (result === null || result === undefined) {
       problems.push(`${signature} not found on chain`);
@@ -137,17 +150,18 @@ export async function checkAgainstChain(db: Queryable, fetch: FetchTransaction, 
     }
     const trades = decodeTransaction(normalizeRpcTransaction(result, DECODER_READ_CONTEXT)).events.filter((e): e is TradeEvent => e.type === 'trade');
     const expected = trades.map((t) => {
-      const row = tradeRow(t, NIL_UUID);
+      // A decoded signature is 64 bytes of base58 (the normalizer encodes it from the wire's bytes).
+      const row = tradeRow(t, NIL_UUID, signatureBytea(t.signature) ?? bytes);
       return Object.fromEntries(TRADE_COLUMNS.map((c, i) => [c, row[i]]));
     });
     const res = await db.query<{ key: string; missing: boolean; extra: boolean; differs: string[] }>(
       `WITH exp AS (SELECT * FROM json_populate_recordset(NULL::transactions, $1::json)),
-            got AS (SELECT * FROM transactions WHERE signature = $2)
+            got AS (SELECT * FROM transactions WHERE signature = $2::text::bytea)
        SELECT coalesce(e.ix_index, g.ix_index) || ':' || coalesce(e.inner_ix_index, g.inner_ix_index) AS key,
               g.signature IS NULL AS missing, e.signature IS NULL AS extra,
               array_remove(ARRAY[${CHAIN_COLUMNS.map((c) => `CASE WHEN e.${c} IS DISTINCT FROM g.${c} THEN '${c}' END`).join(', ')}], NULL) AS differs
        FROM exp e FULL JOIN got g ON g.ix_index = e.ix_index AND g.inner_ix_index = e.inner_ix_index`,
-      [JSON.stringify(expected), signature],
+      [JSON.stringify(expected), bytes],
     );
     for (const r of res.rows) {
       if (r.missing) problems.push(`${signature}:${r.key} on chain, not stored`);

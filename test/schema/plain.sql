@@ -336,7 +336,7 @@ CREATE INDEX idx_tokens_creation_timestamp ON public.tokens USING btree (creatio
 CREATE INDEX idx_tokens_platform ON public.tokens USING btree (platform);
 
 CREATE TABLE transactions (
-    signature text NOT NULL,
+    signature bytea NOT NULL,
     ix_index integer NOT NULL,
     inner_ix_index integer NOT NULL,
     block_time timestamp with time zone NOT NULL,
@@ -373,6 +373,9 @@ CREATE INDEX idx_transactions_token_time ON ONLY public.transactions USING btree
 CREATE TRIGGER trg_candles_dirty_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS changed_trades FOR EACH STATEMENT EXECUTE FUNCTION megatron_mark_candles_dirty();
 
 FUNCTION cleanup_old_scores(interval);
+FUNCTION megatron_base58(bytea);
+FUNCTION megatron_base58_decode(text);
+FUNCTION megatron_candle_prices_recompute(text[]);
 FUNCTION megatron_candles(text,interval,text,timestamp with time zone,timestamp with time zone);
 FUNCTION megatron_drop_old_candles(regclass,interval);
 FUNCTION megatron_ensure_transaction_partitions(date,date);
@@ -380,7 +383,7 @@ FUNCTION megatron_mark_candles_dirty();
 FUNCTION megatron_refresh_candles();
 FUNCTION megatron_rollup_candles(text,text,interval,uuid[],timestamp with time zone[]);
 FUNCTION megatron_text_union(text[],text[]);
-FUNCTION megatron_trade_seq(timestamp with time zone,bigint,integer,integer,text);
+FUNCTION megatron_trade_seq(timestamp with time zone,bigint,integer,integer,bytea);
 FUNCTION megatron_ui_amount(numeric,integer);
 AGGREGATE megatron_union_agg(text[]);
 FUNCTION megatron_venue(text);

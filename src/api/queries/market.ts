@@ -5,7 +5,8 @@
  */
 
 export interface TradeRow {
-  signature: string;
+  /** The stored 64 bytes (Buffer or Uint8Array by driver). */
+  signature: Uint8Array;
   ix_index: number;
   inner_ix_index: number;
   slot: bigint;
@@ -20,7 +21,7 @@ export interface TradeRow {
 }
 
 /**
- * Newest trades first: $1 token id, $2 side|null, $3 cursor block_time|null, $4 signature, $5 ix, $6 inner, $7 limit.
+ * Newest trades first: $1 token id, $2 side|null, $3 cursor block_time|null, $4 signature as bytea text, $5 ix, $6 inner, $7 limit.
  * The `block_time <= $3` bound lets the index range-scan; the row comparison breaks ties exactly.
  */
 export const TRADES_PAGE = `
@@ -31,7 +32,7 @@ export const TRADES_PAGE = `
   WHERE token_id = $1
     AND ($2::text IS NULL OR type = $2)
     AND ($3::timestamptz IS NULL OR (block_time <= $3
-         AND (block_time, signature, ix_index, inner_ix_index) < ($3::timestamptz, $4::text, $5::int, $6::int)))
+         AND (block_time, signature, ix_index, inner_ix_index) < ($3::timestamptz, $4::text::bytea, $5::int, $6::int)))
   ORDER BY block_time DESC, signature DESC, ix_index DESC, inner_ix_index DESC
   LIMIT $7`;
 

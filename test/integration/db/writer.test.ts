@@ -40,9 +40,12 @@ forEachDbTarget((target) => {
       const badPlatform = trade({ mint, program: 'raydium' as Platform });
       // Caught before the database: block_time is NOT NULL.
       const noTime = trade({ mint, blockTime: null });
-      const batch = [...good.slice(0, 17), dbBad, ...good.slice(17, 30), noTime, badPlatform, ...good.slice(30)];
+      // Caught before the database: the signature is stored as its 64 bytes.
+      const notBase58 = trade({ mint, signature: `0${trade().signature.slice(1)}` });
+      const shortSignature = trade({ mint, signature: trade().mint });
+      const batch = [...good.slice(0, 17), dbBad, ...good.slice(17, 30), noTime, badPlatform, notBase58, ...good.slice(30), shortSignature];
       const res = await new EventWriter(db).transaction((w) => w.insertTrades(batch, 'test-source'));
-      assert.deepEqual(res, { inserted: 40, quarantined: 3 });
+      assert.deepEqual(res, { inserted: 40, quarantined: 5 });
       assert.equal(await count(db, 'transactions'), 40n);
       const q = await db.query<{ signature: string; reason: string; raw: string; source: string; kind: string }>(
         'SELECT signature, reason, raw, source, kind FROM quarantine ORDER BY signature',
@@ -51,6 +54,7 @@ forEachDbTarget((target) => {
       assert.match(bySig.get(dbBad.signature)!.reason, /^insert failed: .*(0x00|Unicode escape)/);
       assert.match(bySig.get(badPlatform.signature)!.reason, /platform "raydium"/);
       assert.match(bySig.get(noTime.signature)!.reason, /block_time/);
+      for (const t of [notBase58, shortSignature]) assert.match(bySig.get(t.signature)!.reason, /^signature ".+" is not 64 bytes of base58$/);
       assert.equal(JSON.parse(bySig.get(dbBad.signature)!.raw).solAmount, dbBad.solAmount.toString());
       assert.equal(bySig.get(dbBad.signature)!.source, 'test-source');
       assert.equal(bySig.get(dbBad.signature)!.kind, 'trade');

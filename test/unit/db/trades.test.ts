@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Platform, TradeEvent } from '../../../src/core/events.ts';
 import { csvLine, csvPieces, jsonArrayChunks } from '../../../src/db/encode.ts';
+import { signatureBytea } from '../../../src/db/signature.ts';
 import { invalidTradeReason, tradeCsvLine, tradeRow } from '../../../src/db/trades.ts';
 import { trade } from '../../integration/db/fixtures.ts';
 
@@ -19,12 +20,14 @@ test('a trade written directly as CSV equals the generic encoding of its cells',
     trade({ user: 'a,b', mint: 'say "hi"', pool: 'line\nbreak', quoteMint: 'cr\rhere', ixName: 'back\\slash' }),
     trade({ signature: '', ixName: '' }),
   ];
+  // The signature cell as the writer passes it (bytea text); the empty one checks quoting of an empty cell.
+  const cell = (t: TradeEvent): string => signatureBytea(t.signature) ?? t.signature;
   for (const t of cases) {
-    assert.equal(tradeCsvLine(t, TOKEN_ID), csvLine(tradeRow(t, TOKEN_ID)));
+    assert.equal(tradeCsvLine(t, TOKEN_ID, cell(t)), csvLine(tradeRow(t, TOKEN_ID, cell(t))));
   }
   // The COPY paths take the direct lines when the rows offer them, the cells otherwise: same text.
-  const rows = cases.map((t) => tradeRow(t, TOKEN_ID));
-  const direct = { [Symbol.iterator]: () => rows.values(), csvLines: () => cases.map((t) => tradeCsvLine(t, TOKEN_ID)) };
+  const rows = cases.map((t) => tradeRow(t, TOKEN_ID, cell(t)));
+  const direct = { [Symbol.iterator]: () => rows.values(), csvLines: () => cases.map((t) => tradeCsvLine(t, TOKEN_ID, cell(t))) };
   assert.equal([...csvPieces(direct, 2)].join(''), [...csvPieces(rows, 4)].join(''));
   assert.equal([...csvPieces(rows, 4)].length, 2, 'six rows in pieces of four');
 });
