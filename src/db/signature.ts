@@ -2,8 +2,9 @@ import { base58Decode, base58Encode } from '../core/base58.ts';
 
 /**
  * The trade's signature is stored as its 64 bytes (migration 0071) and is base58 everywhere else: these
- * two convert at the storage edge. Bytes travel as bytea input text (`\x` and hex), which COPY, JSON rows
- * and query parameters of both drivers accept alike.
+ * two convert at the storage edge. Bytes travel as bytea input text (`\x` and hex), which COPY and JSON rows
+ * take as is; a query parameter is passed as `$n::text::bytea`, since PGlite takes a parameter typed bytea
+ * only as a Uint8Array.
  */
 
 const SIGNATURE_BYTES = 64;
