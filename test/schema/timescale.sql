@@ -296,7 +296,6 @@ VIEW price_candles_1m;
 VIEW price_candles_5m;
 
 FUNCTION cleanup_old_scores(interval);
-FUNCTION megatron_alter_transactions(text);
 FUNCTION megatron_base58(bytea);
 FUNCTION megatron_base58_decode(text);
 FUNCTION megatron_candle_aggregates_create();

@@ -9,8 +9,8 @@
 --
 -- TimescaleDB refuses this ALTER (a USING conversion of an indexed column) when it runs in the same
 -- statement that turned compression off, as inside 0069's megatron_alter_transactions(): its hypertable
--- cache still sees the columnstore. So that function becomes its two halves, called around the ALTER as
--- statements of their own.
+-- cache still sees the columnstore. So that function gives way to its two halves, called around the ALTER
+-- as statements of their own.
 
 -- The first half: compression off, with what the second half needs to turn it back on kept for the transaction.
 CREATE FUNCTION megatron_transactions_compression_off() RETURNS void LANGUAGE plpgsql AS $fn$
@@ -50,14 +50,8 @@ BEGIN
 END;
 $fn$;
 
--- 0069's function on the two halves, for ALTERs TimescaleDB takes in one statement.
-CREATE OR REPLACE FUNCTION megatron_alter_transactions(p_alter TEXT) RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-    PERFORM megatron_transactions_compression_off();
-    EXECUTE p_alter;
-    PERFORM megatron_transactions_compression_on();
-END;
-$fn$;
+-- The halves replace 0069's one-statement form, which cannot carry an ALTER like this one.
+DROP FUNCTION megatron_alter_transactions(TEXT);
 
 SELECT megatron_candle_aggregates_take();
 SELECT megatron_transactions_compression_off();
