@@ -60,6 +60,8 @@ const BAD_REQUESTS = () => [
   `/tokens/${mint}/trades?cursor=${Buffer.from('["yesterday","sig",1,2]').toString('base64url')}`,
   `/tokens/${mint}/trades?cursor=${Buffer.from('["2026-01-01T00:00:00Z","sig","x",2]').toString('base64url')}`,
   `/tokens/${mint}/trades?cursor=${Buffer.from('["2026-01-01T00:00:00Z","sig",99999999999,2]').toString('base64url')}`,
+  // base58 of the cursor's width, but not the 64 bytes a stored signature is
+  `/tokens/${mint}/trades?cursor=${Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', mint, 1, 2])).toString('base64url')}`,
   `/tokens/${mint}/holders?limit=-5`,
   `/tokens/${mint}/scores?limit=`,
   '/stats?verbose=1',
