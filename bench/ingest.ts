@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import bs58 from 'bs58';
 import type { TradeEvent } from '../src/core/events.ts';
 import { openDb } from '../src/db/index.ts';
-import { signatureBytea } from '../src/db/signature.ts';
+import { tradeBytes, type TradeBytes } from '../src/db/bytea.ts';
 import { TRADE_COLUMNS, tradeCsvLine, tradeRow } from '../src/db/trades.ts';
 import type { CsvEncodedRows, Db } from '../src/db/types.ts';
 import { EventWriter } from '../src/db/writer.ts';
@@ -114,9 +114,10 @@ async function runBackend(backend: BackendResult['backend'], db: Db, trades: rea
   for (let i = 0; i < trades.length; i += BATCH) {
     const slice = trades.slice(i, i + BATCH);
     // Encoded before its clock starts, with the writer's own CSV encoding: the baseline is the COPY alone.
-    const lines = slice.map((t) => tradeCsvLine(t, ids.get(t.mint)!, signatureBytea(t.signature)!));
+    const keys = slice.map((t) => tradeBytes(t) as TradeBytes);
+    const lines = slice.map((t, j) => tradeCsvLine(t, ids.get(t.mint)!, keys[j]!));
     const rows: CsvEncodedRows = {
-      [Symbol.iterator]: () => slice.map((t) => tradeRow(t, ids.get(t.mint)!, signatureBytea(t.signature)!)).values(),
+      [Symbol.iterator]: () => slice.map((t, j) => tradeRow(t, ids.get(t.mint)!, keys[j]!)).values(),
       csvLines: () => lines,
     };
     baselineSeconds += await timed(() => db.transaction(async (tx) => void (await tx.copy('transactions_baseline', TRADE_COLUMNS, rows))));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { signatureBytea } from '../db/signature.ts';
+import { signatureBytea } from '../db/bytea.ts';
 import { ApiError } from './errors.ts';
 
 /**

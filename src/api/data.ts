@@ -6,7 +6,7 @@ import { readHotTokens, readPrice, readScore, type ScoreSnapshot } from '../cach
 import type { Cache } from '../cache/store.ts';
 import { cacheRequests, feedSubscribers, wallClockLag } from '../core/metrics.ts';
 import type { Db } from '../db/index.ts';
-import { signatureText } from '../db/signature.ts';
+import { base58Text } from '../db/bytea.ts';
 import type { LiveFeed } from '../feed/live-feed.ts';
 import { decodeCursor, encodeCursor, tokenCursor, tradeCursor } from './cursor.ts';
 import { ApiError } from './errors.ts';
@@ -203,20 +203,20 @@ export class SqlApiData implements ApiData {
     const last = page[page.length - 1];
     return {
       data: page.map((r) => ({
-        signature: signatureText(r.signature),
+        signature: base58Text(r.signature),
         ix_index: r.ix_index,
         inner_ix_index: r.inner_ix_index,
         slot: Number(r.slot),
         time: iso(r.block_time)!,
         side: r.side,
-        user: r.user_address,
+        user: base58Text(r.user_address),
         sol_amount: r.sol_amount,
         token_amount: r.token_amount,
         price_sol: r.price,
         venue: r.venue as M.Trade['venue'],
         pool: r.pool,
       })),
-      next_cursor: rows.length > q.limit && last ? encodeCursor([iso(last.block_time), signatureText(last.signature), last.ix_index, last.inner_ix_index]) : null,
+      next_cursor: rows.length > q.limit && last ? encodeCursor([iso(last.block_time), base58Text(last.signature), last.ix_index, last.inner_ix_index]) : null,
     };
   }
 

@@ -1,4 +1,4 @@
-import { signatureText } from '../db/signature.ts';
+import { base58Text } from '../db/bytea.ts';
 import type { Queryable } from '../db/types.ts';
 import { HOT_SET_SIZE, type TokenRank } from './keys.ts';
 import type { Cache, ScoredMember } from './store.ts';
@@ -41,7 +41,7 @@ export async function loadPriceSnapshots(db: Queryable, mints?: readonly string[
     price: r.price,
     volume_1h: r.volume_1h,
     change_1h: r.change_1h,
-    last_trade: { signature: signatureText(r.signature), side: r.side, block_time: new Date(r.block_time).toISOString(), sol_amount: r.sol_amount, token_amount: r.token_amount },
+    last_trade: { signature: base58Text(r.signature), side: r.side, block_time: new Date(r.block_time).toISOString(), sol_amount: r.sol_amount, token_amount: r.token_amount },
   }]));
 }
 

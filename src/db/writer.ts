@@ -16,7 +16,7 @@ import { applyLiquidity, untrackedMints, upsertAmmPools, type JsonRun } from './
 import { recordCoverage, recordFlags, RECORD_FLAGS_SQL, type FlagEntry } from './flags.ts';
 import type { InvocationCoverage } from '../core/events.ts';
 import { invalidTradeReason, insertTradeRows, type TradeInsertResult } from './trades.ts';
-import { signatureBytea } from './signature.ts';
+import { tradeBytes, type TradeBytes } from './bytea.ts';
 import { jsonParamBudget } from './capabilities.ts';
 import { jsonArrayChunks } from './encode.ts';
 import type { Capabilities, Db, Queryable } from './types.ts';
@@ -314,14 +314,14 @@ export class TxWriter {
   /** {@link insertTrades} with the new trades counted per platform (one bulk insert per platform present). */
   private async storeTrades(trades: readonly TradeEvent[], source: string | null): Promise<StoredTrades> {
     const valid: TradeEvent[] = [];
-    const signatures: string[] = [];
+    const keys: TradeBytes[] = [];
     const stored: StoredTrades = { inserted: { pumpfun: 0, launchlab: 0 }, quarantined: 0 };
     for (const t of trades) {
-      const signature = signatureBytea(t.signature);
-      const reason = signature === null ? `signature ${JSON.stringify(t.signature)} is not 64 bytes of base58` : invalidTradeReason(t);
+      const bytes = tradeBytes(t);
+      const reason = typeof bytes === 'string' ? bytes : invalidTradeReason(t);
       if (reason === null) {
         valid.push(t);
-        signatures.push(signature!);
+        keys.push(bytes as TradeBytes);
       } else {
         await quarantine(this.tx, { kind: 'trade', reason, raw: t, signature: t.signature, slot: t.slot, source });
         stored.quarantined++;
@@ -330,7 +330,7 @@ export class TxWriter {
     if (valid.length === 0) return stored;
     await this.ensureTradeTokensAndPools(valid);
     if (this.plainPartitions) await this.ensurePartitions(valid);
-    const result = await insertTradeRows(this.tx, valid.map((t, i) => ({ event: t, tokenId: this.cachedTokenId(t.mint)!, signature: signatures[i]! })), source);
+    const result = await insertTradeRows(this.tx, valid.map((t, i) => ({ event: t, tokenId: this.cachedTokenId(t.mint)!, bytes: keys[i]! })), source);
     stored.inserted = result.inserted;
     stored.quarantined += result.quarantined;
     if (this.plainPartitions) await this.markCandleBuckets(valid);

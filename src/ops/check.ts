@@ -1,7 +1,7 @@
 import { checkCandles, type CandleCheckReport } from '../analytics/candles/check.ts';
 import type { TradeEvent } from '../core/events.ts';
 import { DECODER_READ_CONTEXT, decodeTransaction } from '../decoders/index.ts';
-import { signatureBytea, signatureText } from '../db/signature.ts';
+import { base58Text, signatureBytea, tradeBytes } from '../db/bytea.ts';
 import { TRADE_COLUMNS, tradeRow } from '../db/trades.ts';
 import type { Queryable } from '../db/types.ts';
 import { normalizeRpcTransaction } from '../sources/formats/index.ts';
@@ -141,7 +141,7 @@ export async function checkAgainstChain(db: Queryable, fetch: FetchTransaction, 
   );
   const problems: string[] = [];
   for (const stored of sigs.rows) {
-    const signature = signatureText(stored.signature);
+    const signature = base58Text(stored.signature);
     const bytes = signatureBytea(signature)!;
     const result = await fetch(signature);
     if (result === null || result === undefined) {
@@ -149,11 +149,16 @@ export async function checkAgainstChain(db: Queryable, fetch: FetchTransaction, 
       continue;
     }
     const trades = decodeTransaction(normalizeRpcTransaction(result, DECODER_READ_CONTEXT)).events.filter((e): e is TradeEvent => e.type === 'trade');
-    const expected = trades.map((t) => {
-      // A decoded signature is 64 bytes of base58 (the normalizer encodes it from the wire's bytes).
-      const row = tradeRow(t, NIL_UUID, signatureBytea(t.signature) ?? bytes);
-      return Object.fromEntries(TRADE_COLUMNS.map((c, i) => [c, row[i]]));
-    });
+    const expected = [];
+    for (const t of trades) {
+      const keys = tradeBytes(t);
+      if (typeof keys === 'string') {
+        problems.push(`${signature}:${t.ixIndex}:${t.innerIxIndex} decodes to a trade that cannot be stored: ${keys}`);
+        continue;
+      }
+      const row = tradeRow(t, NIL_UUID, keys);
+      expected.push(Object.fromEntries(TRADE_COLUMNS.map((c, i) => [c, row[i]])));
+    }
     const res = await db.query<{ key: string; missing: boolean; extra: boolean; differs: string[] }>(
       `WITH exp AS (SELECT * FROM json_populate_recordset(NULL::transactions, $1::json)),
             got AS (SELECT * FROM transactions WHERE signature = $2::text::bytea)

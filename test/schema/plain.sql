@@ -157,8 +157,8 @@ CREATE TABLE price_candles_1d (
     trade_count bigint NOT NULL,
     buyer_count bigint NOT NULL,
     seller_count bigint NOT NULL,
-    buyers text[] NOT NULL,
-    sellers text[] NOT NULL,
+    buyers bytea[] NOT NULL,
+    sellers bytea[] NOT NULL,
     CONSTRAINT price_candles_1d_pkey PRIMARY KEY (token_id, bucket)
 );
 CREATE INDEX price_candles_1d_mint_bucket_idx ON public.price_candles_1d USING btree (mint, bucket DESC);
@@ -176,8 +176,8 @@ CREATE TABLE price_candles_1h (
     trade_count bigint NOT NULL,
     buyer_count bigint NOT NULL,
     seller_count bigint NOT NULL,
-    buyers text[] NOT NULL,
-    sellers text[] NOT NULL,
+    buyers bytea[] NOT NULL,
+    sellers bytea[] NOT NULL,
     CONSTRAINT price_candles_1h_pkey PRIMARY KEY (token_id, bucket)
 );
 CREATE INDEX price_candles_1h_mint_bucket_idx ON public.price_candles_1h USING btree (mint, bucket DESC);
@@ -195,8 +195,8 @@ CREATE TABLE price_candles_1m (
     trade_count bigint NOT NULL,
     buyer_count bigint NOT NULL,
     seller_count bigint NOT NULL,
-    buyers text[] NOT NULL,
-    sellers text[] NOT NULL,
+    buyers bytea[] NOT NULL,
+    sellers bytea[] NOT NULL,
     CONSTRAINT price_candles_1m_pkey PRIMARY KEY (token_id, bucket)
 );
 CREATE INDEX idx_price_candles_1m_mint ON public.price_candles_1m USING btree (mint, bucket DESC);
@@ -214,8 +214,8 @@ CREATE TABLE price_candles_5m (
     trade_count bigint NOT NULL,
     buyer_count bigint NOT NULL,
     seller_count bigint NOT NULL,
-    buyers text[] NOT NULL,
-    sellers text[] NOT NULL,
+    buyers bytea[] NOT NULL,
+    sellers bytea[] NOT NULL,
     CONSTRAINT price_candles_5m_pkey PRIMARY KEY (token_id, bucket)
 );
 CREATE INDEX price_candles_5m_mint_bucket_idx ON public.price_candles_5m USING btree (mint, bucket DESC);
@@ -346,7 +346,7 @@ CREATE TABLE transactions (
     mint text NOT NULL,
     pool text NOT NULL,
     quote_mint text NOT NULL,
-    user_address text NOT NULL,
+    user_address bytea NOT NULL,
     type text NOT NULL,
     sol_amount bigint NOT NULL,
     token_amount bigint NOT NULL,
@@ -373,8 +373,10 @@ CREATE INDEX idx_transactions_token_time ON ONLY public.transactions USING btree
 CREATE TRIGGER trg_candles_dirty_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS changed_trades FOR EACH STATEMENT EXECUTE FUNCTION megatron_mark_candles_dirty();
 
 FUNCTION cleanup_old_scores(interval);
+FUNCTION megatron_array_union(anyarray,anyarray);
 FUNCTION megatron_base58(bytea);
 FUNCTION megatron_base58_decode(text);
+FUNCTION megatron_base58_decode_all(text[]);
 FUNCTION megatron_candle_prices_recompute(text[]);
 FUNCTION megatron_candles(text,interval,text,timestamp with time zone,timestamp with time zone);
 FUNCTION megatron_drop_old_candles(regclass,interval);
@@ -382,9 +384,8 @@ FUNCTION megatron_ensure_transaction_partitions(date,date);
 FUNCTION megatron_mark_candles_dirty();
 FUNCTION megatron_refresh_candles();
 FUNCTION megatron_rollup_candles(text,text,interval,uuid[],timestamp with time zone[]);
-FUNCTION megatron_text_union(text[],text[]);
 FUNCTION megatron_trade_seq(timestamp with time zone,bigint,integer,integer,bytea);
 FUNCTION megatron_ui_amount(numeric,integer);
-AGGREGATE megatron_union_agg(text[]);
+AGGREGATE megatron_union_agg(anyarray);
 FUNCTION megatron_venue(text);
 FUNCTION prune_holder_snapshots(interval);

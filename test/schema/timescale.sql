@@ -265,7 +265,7 @@ CREATE TABLE transactions (
     mint text NOT NULL,
     pool text NOT NULL,
     quote_mint text NOT NULL,
-    user_address text NOT NULL,
+    user_address bytea NOT NULL,
     type text NOT NULL,
     sol_amount bigint NOT NULL,
     token_amount bigint NOT NULL,
@@ -296,8 +296,10 @@ VIEW price_candles_1m;
 VIEW price_candles_5m;
 
 FUNCTION cleanup_old_scores(interval);
+FUNCTION megatron_array_union(anyarray,anyarray);
 FUNCTION megatron_base58(bytea);
 FUNCTION megatron_base58_decode(text);
+FUNCTION megatron_base58_decode_all(text[]);
 FUNCTION megatron_candle_aggregates_create();
 FUNCTION megatron_candle_aggregates_restore();
 FUNCTION megatron_candle_aggregates_take();
@@ -305,12 +307,11 @@ FUNCTION megatron_candle_prices_recompute(text[]);
 FUNCTION megatron_candles(text,interval,text,timestamp with time zone,timestamp with time zone);
 PROCEDURE megatron_cleanup_old_scores_job(integer,jsonb);
 PROCEDURE megatron_prune_holder_snapshots_job(integer,jsonb);
-FUNCTION megatron_text_union(text[],text[]);
 FUNCTION megatron_trade_seq(timestamp with time zone,bigint,integer,integer,bytea);
 FUNCTION megatron_transactions_compression_off();
 FUNCTION megatron_transactions_compression_on();
 FUNCTION megatron_ui_amount(numeric,integer);
-AGGREGATE megatron_union_agg(text[]);
+AGGREGATE megatron_union_agg(anyarray);
 FUNCTION megatron_venue(text);
 FUNCTION prune_holder_snapshots(interval);
 
@@ -322,14 +323,14 @@ FUNCTION prune_holder_snapshots(interval);
 -- compression transactions.token_id orderby#1 ASC
 -- job megatron_cleanup_old_scores_job on  every 1 day {"keep": "30 days"}
 -- job megatron_prune_holder_snapshots_job on  every 01:00:00 {"keep": "30 days"}
--- job policy_refresh_continuous_aggregate on price_candles_1d every 01:00:00 {"end_offset": "1 day", "start_offset": "3 days", "mat_hypertable_id": 28}
--- job policy_refresh_continuous_aggregate on price_candles_1h every 00:05:00 {"end_offset": "01:00:00", "start_offset": "1 day", "mat_hypertable_id": 27}
--- job policy_retention on price_candles_1h every 1 day {"drop_after": "730 days", "hypertable_id": 27}
--- job policy_compression on price_candles_1m every 12:00:00 {"hypertable_id": 25, "compress_after": "1 day"}
--- job policy_refresh_continuous_aggregate on price_candles_1m every 00:01:00 {"end_offset": "00:01:00", "start_offset": "02:00:00", "mat_hypertable_id": 25}
--- job policy_retention on price_candles_1m every 1 day {"drop_after": "7 days", "hypertable_id": 25}
--- job policy_compression on price_candles_5m every 12:00:00 {"hypertable_id": 26, "compress_after": "7 days"}
--- job policy_refresh_continuous_aggregate on price_candles_5m every 00:01:00 {"end_offset": "00:05:00", "start_offset": "02:00:00", "mat_hypertable_id": 26}
--- job policy_retention on price_candles_5m every 1 day {"drop_after": "90 days", "hypertable_id": 26}
+-- job policy_refresh_continuous_aggregate on price_candles_1d every 01:00:00 {"end_offset": "1 day", "start_offset": "3 days", "mat_hypertable_id": 35}
+-- job policy_refresh_continuous_aggregate on price_candles_1h every 00:05:00 {"end_offset": "01:00:00", "start_offset": "1 day", "mat_hypertable_id": 34}
+-- job policy_retention on price_candles_1h every 1 day {"drop_after": "730 days", "hypertable_id": 34}
+-- job policy_compression on price_candles_1m every 12:00:00 {"hypertable_id": 32, "compress_after": "1 day"}
+-- job policy_refresh_continuous_aggregate on price_candles_1m every 00:01:00 {"end_offset": "00:01:00", "start_offset": "02:00:00", "mat_hypertable_id": 32}
+-- job policy_retention on price_candles_1m every 1 day {"drop_after": "7 days", "hypertable_id": 32}
+-- job policy_compression on price_candles_5m every 12:00:00 {"hypertable_id": 33, "compress_after": "7 days"}
+-- job policy_refresh_continuous_aggregate on price_candles_5m every 00:01:00 {"end_offset": "00:05:00", "start_offset": "02:00:00", "mat_hypertable_id": 33}
+-- job policy_retention on price_candles_5m every 1 day {"drop_after": "90 days", "hypertable_id": 33}
 -- job policy_compression on transactions every 12:00:00 {"hypertable_id": 1, "compress_after": "7 days"}
 -- job policy_retention on transactions every 1 day {"drop_after": "90 days", "hypertable_id": 1}

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/types.ts';
+import { addressBytea, base58Text } from '../../db/bytea.ts';
 import { holderMetrics, type HolderBalance, type HolderMetrics } from '../holders/metrics.ts';
 import { SCORE_FORMULA_VERSION, type HolderInputs, type MetadataFacts, type ScoreInputs, type TechnicalInputs } from './formula.ts';
 
@@ -104,8 +105,8 @@ export async function loadBalancesOf(db: Queryable, mints: readonly string[]): P
 
 /** Sniper and bundle wallets of each token at `asOf` (the creator is neither), one query for all. */
 async function clusterWallets(db: Queryable, tokens: readonly ScoreToken[], asOf: Date): Promise<Map<string, { snipers: string[]; bundlers: string[] }>> {
-  const res = await db.query<{ token_id: string; kind: string; wallet: string }>(
-    `WITH tok AS (SELECT * FROM unnest($1::uuid[], $3::text[]) AS t(token_id, creator)),
+  const res = await db.query<{ token_id: string; kind: string; wallet: Uint8Array }>(
+    `WITH tok AS (SELECT * FROM unnest($1::uuid[], $3::text[]::bytea[]) AS t(token_id, creator)),
           buys AS (SELECT x.token_id, x.user_address, x.slot FROM transactions x JOIN tok ON tok.token_id = x.token_id
                    WHERE x.token_id = ANY($1::uuid[]) AND x.type = 'buy' AND x.block_time <= $2 AND x.user_address IS DISTINCT FROM tok.creator),
           first_slot AS (SELECT token_id, min(slot) AS s FROM transactions WHERE token_id = ANY($1::uuid[]) AND block_time <= $2 GROUP BY token_id)
@@ -116,10 +117,10 @@ async function clusterWallets(db: Queryable, tokens: readonly ScoreToken[], asOf
        JOIN (SELECT token_id, slot FROM buys GROUP BY token_id, slot HAVING count(DISTINCT user_address) >= ${BUNDLE_MIN_BUYERS}) c
          ON c.token_id = b.token_id AND c.slot = b.slot
      ORDER BY 1, 2, 3`,
-    [tokens.map((t) => t.tokenId), asOf, tokens.map((t) => t.creator)],
+    [tokens.map((t) => t.tokenId), asOf, tokens.map((t) => (t.creator === null ? null : addressBytea(t.creator)))],
   );
   const out = new Map(tokens.map((t) => [t.tokenId, { snipers: [] as string[], bundlers: [] as string[] }]));
-  for (const r of res.rows) (r.kind === 'sniper' ? out.get(r.token_id)!.snipers : out.get(r.token_id)!.bundlers).push(r.wallet);
+  for (const r of res.rows) (r.kind === 'sniper' ? out.get(r.token_id)!.snipers : out.get(r.token_id)!.bundlers).push(base58Text(r.wallet));
   return out;
 }
 

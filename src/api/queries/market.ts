@@ -12,7 +12,7 @@ export interface TradeRow {
   slot: bigint;
   block_time: Date;
   side: 'buy' | 'sell';
-  user_address: string;
+  user_address: Uint8Array;
   sol_amount: string;
   token_amount: string;
   price: string;

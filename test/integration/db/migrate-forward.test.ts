@@ -9,7 +9,7 @@ import { TIMEFRAME_NAMES } from '../../../src/analytics/candles/timeframes.ts';
 import type { TradeEvent } from '../../../src/core/events.ts';
 import { jsonArrayChunks } from '../../../src/db/encode.ts';
 import { migrate } from '../../../src/db/migrate.ts';
-import { signatureBytea } from '../../../src/db/signature.ts';
+import { signatureBytea } from '../../../src/db/bytea.ts';
 import type { Db } from '../../../src/db/types.ts';
 import { EventWriter } from '../../../src/db/writer.ts';
 import { forEachDbTarget, openTestDb } from '../../helpers/db.ts';
@@ -34,27 +34,41 @@ async function write(db: Db, trades: TradeEvent[]) {
  * progress as the double nearest to the exact NUMERIC (0069 stores doubles; the cast is a no-op after it).
  */
 async function storedTrades(db: Db): Promise<string[]> {
-  const bytes = (await columnTypes(db)).signature === 'bytea';
+  const types = await columnTypes(db);
+  const text = (c: 'signature' | 'user_address') => (types[c] === 'bytea' ? `megatron_base58(t.${c})` : `t.${c}`);
   const r = await db.query<{ row: string; key: string }>(
-    `SELECT (to_jsonb(t) - 'price_per_token' - 'progress_pct' - 'signature'
+    `SELECT (to_jsonb(t) - 'price_per_token' - 'progress_pct' - 'signature' - 'user_address'
              || jsonb_build_object('price', t.price_per_token::float8::text, 'progress', t.progress_pct::float8::text,
-                                   'signature', ${bytes ? 'megatron_base58(t.signature)' : 't.signature'}))::text AS row,
-            ${bytes ? 'megatron_base58(t.signature)' : 't.signature'} || ':' || ix_index || ':' || inner_ix_index AS key
+                                   'signature', ${text('signature')}, 'user', ${text('user_address')}))::text AS row,
+            ${text('signature')} || ':' || ix_index || ':' || inner_ix_index AS key
      FROM transactions t`,
   );
   return r.rows.sort((a, b) => (a.key < b.key ? -1 : 1)).map((x) => x.row);
 }
 
 /**
- * The writer stores a signature's bytes as bytea text (`\x…`); before 0071 the column is text, so the
- * history written here holds that text until it is put back into base58, as the writer of then stored it.
+ * The writer stores a signature's and a trader's bytes as bytea text (`\x…`); before 0071 and 0073 these
+ * columns are text, so the history written here holds that text until it is put back into base58, as the
+ * writer of then stored it.
  */
-async function signaturesAsBefore(db: Db): Promise<void> {
-  const stored = await db.query<{ s: string }>(`SELECT DISTINCT signature AS s FROM transactions`);
-  const map = stored.rows.map((r) => ({ hex: r.s, b58: bs58.encode(Buffer.from(r.s.slice(2), 'hex')) }));
-  for (const chunk of jsonArrayChunks(map, 40_000)) {
-    await db.query(`UPDATE transactions t SET signature = m.b58 FROM json_to_recordset($1::json) AS m(hex text, b58 text) WHERE t.signature = m.hex`, [chunk]);
+async function keysAsBefore(db: Db): Promise<void> {
+  for (const column of ['signature', 'user_address']) {
+    const stored = await db.query<{ s: string }>(`SELECT DISTINCT ${column} AS s FROM transactions`);
+    const map = stored.rows.map((r) => ({ hex: r.s, b58: bs58.encode(Buffer.from(r.s.slice(2), 'hex')) }));
+    for (const chunk of jsonArrayChunks(map, 40_000)) {
+      await db.query(`UPDATE transactions t SET ${column} = m.b58 FROM json_to_recordset($1::json) AS m(hex text, b58 text) WHERE t.${column} = m.hex`, [chunk]);
+    }
   }
+}
+
+/** Each 1m candle's wallet sets as sorted base58 lists (the candles keep bytes after 0073). */
+async function walletSets(db: Db): Promise<string[]> {
+  const bytes = (await columnTypes(db)).user_address === 'bytea';
+  const list = (c: string) => (bytes ? `ARRAY(SELECT megatron_base58(w) FROM unnest(${c}) w)` : c);
+  const r = await db.query<{ k: string; buyers: string[]; sellers: string[] }>(
+    `SELECT token_id || ' ' || bucket::text AS k, ${list('buyers')} AS buyers, ${list('sellers')} AS sellers FROM price_candles_1m`,
+  );
+  return r.rows.map((x) => `${x.k} ${[...x.buyers].sort().join(',')} / ${[...x.sellers].sort().join(',')}`).sort();
 }
 
 /** Candles without their prices: what 0071's recomputation from the trades cannot change. */
@@ -90,7 +104,7 @@ const aggregateState = async (db: Db) => (await db.query<Record<string, unknown>
 )).rows;
 
 forEachDbTarget((target) => {
-  test('trade amounts as bigint, prices as double, signatures as bytes: a database of the previous schema migrates forward with every amount exact, every price its nearest double, every signature its bytes', async () => {
+  test('trade amounts as bigint, prices as double, signatures and traders as bytes: a database of the previous schema migrates forward with every amount exact, every price its nearest double, every signature and trader its bytes', async () => {
     const db = await openTestDb(target, { migrate: false });
     try {
       await migrate(db, { through: BEFORE_LEAN_ROW });
@@ -104,7 +118,7 @@ forEachDbTarget((target) => {
       const widest = history.length - 1;
       history[widest] = { ...history[widest]!, solAmount: I64_MAX, fee: I64_MAX, virtualTokenReserves: I64_MAX, realSolReserves: null, realTokenReserves: null };
       assert.deepEqual(await write(db, history), { inserted: history.length, quarantined: 0 });
-      await signaturesAsBefore(db);
+      await keysAsBefore(db);
       await refreshCandles(db);
       if (db.flavour === 'timescale') {
         await db.exec(`SELECT compress_chunk(c) FROM show_chunks('transactions', older_than => now() - INTERVAL '1 day') c`);
@@ -124,6 +138,8 @@ forEachDbTarget((target) => {
       const to = new Date((t0 + 60) * 1000);
       const candles = async () => Promise.all(markets.flatMap((m) => TIMEFRAME_NAMES.map((tf) => getCandles(db, m.mint, tf, from, to))));
       const candlesBefore = await candles();
+      const walletsBefore = await walletSets(db);
+      assert.ok(walletsBefore.some((w) => /\w{32,44}/.test(w)), 'candles hold wallet sets');
       const compressed = db.flavour === 'timescale' ? await compressedChunks(db) : [];
       if (db.flavour === 'timescale') assert.ok(compressed.length >= 2, 'history spans compressed chunks');
       const aggregates = db.flavour === 'timescale' ? await aggregateState(db) : [];
@@ -133,7 +149,7 @@ forEachDbTarget((target) => {
       }
 
       const { applied } = await migrate(db);
-      for (const m of ['0067_trade_amounts_bigint', '0068_trade_volumes_bigint', '0069_trade_price_float8', '0071_trade_signature_bytes']) {
+      for (const m of ['0067_trade_amounts_bigint', '0068_trade_volumes_bigint', '0069_trade_price_float8', '0071_trade_signature_bytes', '0073_trade_trader_bytes']) {
         assert.ok(applied.includes(m), `${m} in ${applied.join(', ')}`);
       }
 
@@ -141,6 +157,7 @@ forEachDbTarget((target) => {
       for (const c of BIGINT_COLUMNS) assert.equal(types[c], 'bigint', c);
       for (const c of ['price_per_token', 'progress_pct']) assert.equal(types[c], 'double precision', c);
       assert.equal(types.signature, 'bytea');
+      assert.equal(types.user_address, 'bytea');
       assert.deepEqual(await storedTrades(db), rows, 'every trade exactly as before');
       // 0071 breaks ties between transactions of a slot by the signature's bytes: where a tie opens or
       // closes a candle, open and close follow the new order, and the prices of candles with stored trades
@@ -148,6 +165,7 @@ forEachDbTarget((target) => {
       // trades are gone, reads the same
       const candlesAfter = await candles();
       assert.deepEqual(withoutPrices(candlesAfter), withoutPrices(candlesBefore), 'the candles read the same but for their prices');
+      assert.deepEqual(await walletSets(db), walletsBefore, 'every candle keeps its wallets, as bytes');
       const oldest = (await db.query<{ t: Date }>('SELECT min(block_time) AS t FROM transactions')).rows[0]!.t;
       const reordered = candlesAfter.flat().filter((c, i) => !isDeepStrictEqual(c, candlesBefore.flat()[i]));
       assert.ok(reordered.length > 0, 'ties at the open or close of some candles, resolved in the new order');
@@ -163,6 +181,8 @@ forEachDbTarget((target) => {
       const fresh = traffic(markets, t0 - 600, t0, 20, 6);
       fresh[0] = { ...fresh[0]!, creatorFee: I64_MAX + 1n };
       assert.deepEqual(await write(db, fresh), { inserted: fresh.length - 1, quarantined: 1 });
+      await refreshCandles(db);
+      assert.deepEqual((await checkCandles(db, { since: oldest })).mismatches, [], 'new candles over the carried ones match the trades');
       const q = await db.query<{ reason: string; signature: string }>('SELECT reason, signature FROM quarantine');
       assert.deepEqual(q.rows, [{ reason: 'creator_fee 9223372036854775808 does not fit the column (BIGINT, at most 2^63 - 1)', signature: fresh[0]!.signature }]);
       const stored = await db.query<{ fee: bigint; sol_amount: bigint }>('SELECT fee, sol_amount FROM transactions WHERE signature = $1::text::bytea', [signatureBytea(history[widest]!.signature)]);

@@ -35,7 +35,7 @@ forEachDbTarget((target) => {
       const mint = trade().mint;
       const good = Array.from({ length: 40 }, (_, i) => trade({ mint, slot: 1000 + i }));
       // Passes the writer's own checks, fails in the database (Postgres text cannot hold NUL): found by splitting.
-      const dbBad = trade({ mint, user: 'corrupt\u0000user' });
+      const dbBad = trade({ mint, ixName: 'buy\u0000corrupt' });
       // Caught before the database: the platform is not one we store.
       const badPlatform = trade({ mint, program: 'raydium' as Platform });
       // Caught before the database: block_time is NOT NULL.
@@ -43,9 +43,11 @@ forEachDbTarget((target) => {
       // Caught before the database: the signature is stored as its 64 bytes.
       const notBase58 = trade({ mint, signature: `0${trade().signature.slice(1)}` });
       const shortSignature = trade({ mint, signature: trade().mint });
-      const batch = [...good.slice(0, 17), dbBad, ...good.slice(17, 30), noTime, badPlatform, notBase58, ...good.slice(30), shortSignature];
+      // Caught before the database: the trader is stored as its 32 bytes.
+      const longUser = trade({ mint, user: trade().signature });
+      const batch = [...good.slice(0, 17), dbBad, ...good.slice(17, 30), noTime, badPlatform, notBase58, longUser, ...good.slice(30), shortSignature];
       const res = await new EventWriter(db).transaction((w) => w.insertTrades(batch, 'test-source'));
-      assert.deepEqual(res, { inserted: 40, quarantined: 5 });
+      assert.deepEqual(res, { inserted: 40, quarantined: 6 });
       assert.equal(await count(db, 'transactions'), 40n);
       const q = await db.query<{ signature: string; reason: string; raw: string; source: string; kind: string }>(
         'SELECT signature, reason, raw, source, kind FROM quarantine ORDER BY signature',
@@ -55,6 +57,7 @@ forEachDbTarget((target) => {
       assert.match(bySig.get(badPlatform.signature)!.reason, /platform "raydium"/);
       assert.match(bySig.get(noTime.signature)!.reason, /block_time/);
       for (const t of [notBase58, shortSignature]) assert.match(bySig.get(t.signature)!.reason, /^signature ".+" is not 64 bytes of base58$/);
+      assert.match(bySig.get(longUser.signature)!.reason, /^user ".+" is not 32 bytes of base58$/);
       assert.equal(JSON.parse(bySig.get(dbBad.signature)!.raw).solAmount, dbBad.solAmount.toString());
       assert.equal(bySig.get(dbBad.signature)!.source, 'test-source');
       assert.equal(bySig.get(dbBad.signature)!.kind, 'trade');

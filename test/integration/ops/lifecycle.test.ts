@@ -51,7 +51,7 @@ forEachDbTarget((target) => {
         const trades = report.hypertables.find((h) => h.relation === 'transactions')!;
         assert.ok(trades.compressedChunks >= 2 && trades.ratio! > 1, JSON.stringify(trades));
         assert.equal(trades.orderBy, 'token_id,block_time,slot,ix_index,inner_ix_index');
-        // every trades column once, the 88-character signature the costliest, all within the compressed total
+        // every trades column once, the 64-byte signature the costliest, all within the compressed total
         const costs = await compressedColumnCosts(db, 'transactions');
         assert.equal(costs[0]!.column, 'signature', JSON.stringify(costs.slice(0, 3)));
         assert.ok(['user_address', 'price_per_token', 'sol_amount', '(metadata)'].every((c) => costs.some((x) => x.column === c)));

@@ -1,12 +1,12 @@
 /** Shared assertions of the pipeline tests: stored trade keys vs. ground truth. */
 import assert from 'node:assert/strict';
-import { signatureText } from '../../../src/db/signature.ts';
+import { base58Text } from '../../../src/db/bytea.ts';
 import type { Queryable } from '../../../src/db/types.ts';
 
 /** Every stored trade key as `signature:ix:inner`, with duplicates kept (a set would hide them). */
 export async function storedTradeKeys(db: Queryable): Promise<string[]> {
   const res = await db.query<{ signature: Uint8Array; ix_index: number; inner_ix_index: number }>(`SELECT signature, ix_index, inner_ix_index FROM transactions`);
-  return res.rows.map((r) => `${signatureText(r.signature)}:${r.ix_index}:${r.inner_ix_index}`);
+  return res.rows.map((r) => `${base58Text(r.signature)}:${r.ix_index}:${r.inner_ix_index}`);
 }
 
 /** Equal sets and no duplicates, with a readable diff on failure. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Platform, TradeEvent } from '../../../src/core/events.ts';
 import { csvLine, csvPieces, jsonArrayChunks } from '../../../src/db/encode.ts';
-import { signatureBytea } from '../../../src/db/signature.ts';
+import { addressBytea, signatureBytea, type TradeBytes } from '../../../src/db/bytea.ts';
 import { invalidTradeReason, tradeCsvLine, tradeRow } from '../../../src/db/trades.ts';
 import { trade } from '../../integration/db/fixtures.ts';
 
@@ -20,8 +20,8 @@ test('a trade written directly as CSV equals the generic encoding of its cells',
     trade({ user: 'a,b', mint: 'say "hi"', pool: 'line\nbreak', quoteMint: 'cr\rhere', ixName: 'back\\slash' }),
     trade({ signature: '', ixName: '' }),
   ];
-  // The signature cell as the writer passes it (bytea text); the empty one checks quoting of an empty cell.
-  const cell = (t: TradeEvent): string => signatureBytea(t.signature) ?? t.signature;
+  // The key cells as the writer passes them (bytea text); the others check quoting (an empty cell, a comma).
+  const cell = (t: TradeEvent): TradeBytes => ({ signature: signatureBytea(t.signature) ?? t.signature, user: addressBytea(t.user) ?? t.user });
   for (const t of cases) {
     assert.equal(tradeCsvLine(t, TOKEN_ID, cell(t)), csvLine(tradeRow(t, TOKEN_ID, cell(t))));
   }
