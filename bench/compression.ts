@@ -94,7 +94,7 @@ function formatColumns(rows: ReturnType<typeof perTrade>): string {
  */
 async function whatIfReport(db: Db, trades: HypertableCompression, rows: number) {
   const stored: WhatIfRow = {
-    layout: 'as stored', note: 'signature as 64 bytes (0071), addresses as base58 TEXT, u64 as BIGINT (0067, 0068), prices DOUBLE PRECISION (0069)', floor: KEY_IN_ROW,
+    layout: 'as stored', note: 'signature and trader as bytes (0071, 0073), mint and pools as base58 TEXT, u64 as BIGINT (0067, 0068), prices DOUBLE PRECISION (0069)', floor: KEY_IN_ROW,
     tradesBefore: trades.beforeBytes! / rows, tradesAfter: trades.afterBytes! / rows, sideBefore: 0, sideAfter: 0,
   };
   const layouts = [stored, ...await measureLayouts(db)];

@@ -149,7 +149,7 @@ export async function checkAgainstChain(db: Queryable, fetch: FetchTransaction, 
       continue;
     }
     const trades = decodeTransaction(normalizeRpcTransaction(result, DECODER_READ_CONTEXT)).events.filter((e): e is TradeEvent => e.type === 'trade');
-    const expected = [];
+    const expected: Record<string, unknown>[] = [];
     for (const t of trades) {
       const keys = tradeBytes(t);
       if (typeof keys === 'string') {

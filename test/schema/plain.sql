@@ -388,4 +388,5 @@ FUNCTION megatron_trade_seq(timestamp with time zone,bigint,integer,integer,byte
 FUNCTION megatron_ui_amount(numeric,integer);
 AGGREGATE megatron_union_agg(anyarray);
 FUNCTION megatron_venue(text);
+FUNCTION megatron_wallet_sets_to_bytes(regclass);
 FUNCTION prune_holder_snapshots(interval);

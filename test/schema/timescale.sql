@@ -313,6 +313,7 @@ FUNCTION megatron_transactions_compression_on();
 FUNCTION megatron_ui_amount(numeric,integer);
 AGGREGATE megatron_union_agg(anyarray);
 FUNCTION megatron_venue(text);
+FUNCTION megatron_wallet_sets_to_bytes(regclass);
 FUNCTION prune_holder_snapshots(interval);
 
 -- hypertable transactions by block_time every 1 day

@@ -19,3 +19,12 @@ CREATE AGGREGATE megatron_union_agg(ANYARRAY) (
 CREATE FUNCTION megatron_base58_decode_all(a TEXT[]) RETURNS BYTEA[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT coalesce(array_agg(megatron_base58_decode(x) ORDER BY 1), '{}') FROM unnest(a) AS x
 $$;
+
+-- A candle table's wallet sets (buyers, sellers) from base58 text to bytes: the plain rollups in place, on
+-- TimescaleDB the candles carried across the aggregates' recreation.
+CREATE FUNCTION megatron_wallet_sets_to_bytes(candles REGCLASS) RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN buyers TYPE BYTEA[] USING megatron_base58_decode_all(buyers),
+                                  ALTER COLUMN sellers TYPE BYTEA[] USING megatron_base58_decode_all(sellers)', candles);
+END;
+$fn$;

@@ -3,13 +3,7 @@
 -- and the readers encode them back, so API and scores keep base58 strings. Rewrites every partition,
 -- decoding each stored address with 0070's megatron_base58_decode: the migration's time grows with the history.
 ALTER TABLE transactions ALTER COLUMN user_address TYPE BYTEA USING megatron_base58_decode(user_address);
-ALTER TABLE price_candles_1m ALTER COLUMN buyers TYPE BYTEA[] USING megatron_base58_decode_all(buyers),
-                             ALTER COLUMN sellers TYPE BYTEA[] USING megatron_base58_decode_all(sellers);
-ALTER TABLE price_candles_5m ALTER COLUMN buyers TYPE BYTEA[] USING megatron_base58_decode_all(buyers),
-                             ALTER COLUMN sellers TYPE BYTEA[] USING megatron_base58_decode_all(sellers);
-ALTER TABLE price_candles_1h ALTER COLUMN buyers TYPE BYTEA[] USING megatron_base58_decode_all(buyers),
-                             ALTER COLUMN sellers TYPE BYTEA[] USING megatron_base58_decode_all(sellers);
-ALTER TABLE price_candles_1d ALTER COLUMN buyers TYPE BYTEA[] USING megatron_base58_decode_all(buyers),
-                             ALTER COLUMN sellers TYPE BYTEA[] USING megatron_base58_decode_all(sellers);
+SELECT megatron_wallet_sets_to_bytes(c)
+FROM unnest(ARRAY['price_candles_1m', 'price_candles_5m', 'price_candles_1h', 'price_candles_1d']::regclass[]) AS c;
 DROP AGGREGATE megatron_union_agg(TEXT[]);
 DROP FUNCTION megatron_text_union(TEXT[], TEXT[]);

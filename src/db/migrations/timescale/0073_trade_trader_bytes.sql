@@ -50,14 +50,9 @@ SELECT megatron_candle_aggregates_take();
 SELECT megatron_transactions_compression_off();
 ALTER TABLE transactions ALTER COLUMN user_address TYPE BYTEA USING megatron_base58_decode(user_address);
 SELECT megatron_transactions_compression_on();
-ALTER TABLE megatron_carried_price_candles_1m ALTER COLUMN buyers TYPE BYTEA[] USING megatron_base58_decode_all(buyers),
-                                              ALTER COLUMN sellers TYPE BYTEA[] USING megatron_base58_decode_all(sellers);
-ALTER TABLE megatron_carried_price_candles_5m ALTER COLUMN buyers TYPE BYTEA[] USING megatron_base58_decode_all(buyers),
-                                              ALTER COLUMN sellers TYPE BYTEA[] USING megatron_base58_decode_all(sellers);
-ALTER TABLE megatron_carried_price_candles_1h ALTER COLUMN buyers TYPE BYTEA[] USING megatron_base58_decode_all(buyers),
-                                              ALTER COLUMN sellers TYPE BYTEA[] USING megatron_base58_decode_all(sellers);
-ALTER TABLE megatron_carried_price_candles_1d ALTER COLUMN buyers TYPE BYTEA[] USING megatron_base58_decode_all(buyers),
-                                              ALTER COLUMN sellers TYPE BYTEA[] USING megatron_base58_decode_all(sellers);
+SELECT megatron_wallet_sets_to_bytes(c)
+FROM unnest(ARRAY['megatron_carried_price_candles_1m', 'megatron_carried_price_candles_5m',
+                  'megatron_carried_price_candles_1h', 'megatron_carried_price_candles_1d']::regclass[]) AS c;
 DROP AGGREGATE megatron_union_agg(TEXT[]);
 DROP FUNCTION megatron_text_union(TEXT[], TEXT[]);
 SELECT megatron_candle_aggregates_create();
